@@ -1,0 +1,39 @@
+#pragma once
+
+// Per-environment state of the addon. Node may load the addon into several
+// environments (worker_threads, Electron renderers); everything JS-facing
+// lives here, never in globals.
+
+#include <napi.h>
+
+#include <string>
+
+namespace databento::node {
+
+class Addon : public Napi::Addon<Addon> {
+ public:
+  Addon(Napi::Env env, Napi::Object exports);
+
+  // Constructors of the facade's error classes, registered by the facade at
+  // load time (setErrorClasses) so native code throws the same classes.
+  Napi::FunctionReference dbn_error;
+  Napi::FunctionReference live_error;
+
+ private:
+  Napi::Value SetErrorClasses(const Napi::CallbackInfo& info);
+};
+
+// Makes a JS error of the facade class registered under `which`
+// (dbn_error or live_error), or a plain Error with a `code` before
+// registration.
+Napi::Error MakeError(Napi::Env env, Napi::FunctionReference& ctor,
+                      const std::string& code, const std::string& message);
+
+// Converts the C++ exception in flight (DbnError, std::exception) into a JS
+// DbnError. Call from a catch block.
+[[noreturn]] void RethrowAsDbnError(Napi::Env env);
+
+// Registration hooks of the binding files.
+void InitDbn(Napi::Env env, Napi::Object exports);
+
+}  // namespace databento::node

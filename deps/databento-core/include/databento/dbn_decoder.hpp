@@ -1,0 +1,101 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "databento/enums.hpp"
+#include "databento/metadata.hpp"
+
+namespace databento {
+
+class ZstdDecompressor;
+
+// A push decoder for DBN streams: bytes go in with Write() in chunks split
+// anywhere (mid-header, mid-record, mid-zstd-frame), whole records come out
+// of ReadRecords(), upgraded to the version the policy asks for.
+//
+// The input kind is detected from its first bytes: plain DBN, a
+// zstd-compressed DBN stream (one or several frames), or, for fragments,
+// bare records (plain or zstd). Legacy DBZ is refused with LegacyDbz.
+class DbnDecoder {
+ public:
+  struct Options {
+    VersionUpgradePolicy upgrade_policy{VersionUpgradePolicy::UpgradeToV3};
+    // False for record-only fragments: the input has no metadata header and
+    // its records are in `fragment_version`'s layout.
+    bool has_metadata{true};
+    std::uint8_t fragment_version{kDbnVersion};
+    bool fragment_ts_out{false};
+  };
+
+  // Largest record ReadRecords can hand out: 255 words.
+  static constexpr std::size_t kMaxRecordBytes = 255 * 4;
+
+  explicit DbnDecoder(Options options);
+  ~DbnDecoder();
+  DbnDecoder(const DbnDecoder&) = delete;
+  DbnDecoder& operator=(const DbnDecoder&) = delete;
+
+  // Feeds input. May throw DbnError for input that cannot be DBN (bad magic,
+  // unsupported version, corrupt header or zstd data).
+  void Write(const std::uint8_t* data, std::size_t size);
+
+  // Declares the end of input; call it once ReadRecords has returned 0.
+  // Throws TruncatedHeader / TruncatedRecord when the input stopped inside
+  // the header, a record or a zstd frame.
+  void Finish();
+
+  // The metadata, once its header has been fully written; upgraded to the
+  // output version (version, symbol_cstr_len). Always empty for fragments.
+  const std::optional<Metadata>& GetMetadata() const { return metadata_; }
+
+  // Copies as many whole records as fit into dst (capacity must be at least
+  // kMaxRecordBytes) and returns the bytes written; `count` receives the
+  // number of records. Returns 0 when no whole record is buffered. A record
+  // that is invalid (length under 16 bytes, or an upgradable rtype shorter
+  // than its layout) throws BadRecordLength, but only once every valid
+  // record before it has been handed out.
+  std::size_t ReadRecords(std::uint8_t* dst, std::size_t capacity,
+                          std::size_t* count);
+
+  // The DBN version of the records as they arrive, and as handed out.
+  // Known once the metadata is parsed (fragments: from the options).
+  std::uint8_t InputVersion() const { return input_version_; }
+  std::uint8_t OutputVersion() const { return output_version_; }
+  bool TsOut() const { return ts_out_; }
+  bool HeaderDone() const { return state_ == State::Records; }
+
+  // Bytes of decoded (decompressed) stream consumed so far.
+  std::uint64_t Position() const { return consumed_ + pos_; }
+
+ private:
+  enum class State : std::uint8_t { Detect, Header, Records };
+
+  void Append(const std::uint8_t* data, std::size_t size);
+  void Detect();
+  void ParseHeader();
+  void SetVersions(std::uint8_t input_version, bool ts_out);
+  void Compact();
+
+  Options options_;
+  State state_{State::Detect};
+  std::unique_ptr<ZstdDecompressor> zstd_;
+  std::vector<std::uint8_t> detect_;  // first bytes, until the kind is known
+  std::vector<std::uint8_t> buf_;     // decoded stream not yet handed out
+  std::size_t pos_{};                 // read position in buf_
+  std::uint64_t consumed_{};          // decoded bytes dropped from buf_
+  std::optional<Metadata> metadata_;
+  std::uint8_t input_version_{};
+  std::uint8_t output_version_{};
+  bool ts_out_{};
+  bool upgrades_{};  // some rtypes of this stream change layout
+};
+
+// Parses a complete metadata header (`data` starts with "DBN"). `size` must
+// cover the whole header; used by the decoder and by tests.
+Metadata DecodeMetadata(const std::uint8_t* data, std::size_t size);
+
+}  // namespace databento

@@ -1,0 +1,64 @@
+#pragma once
+
+// Zstandard, loaded at run time from the system's libzstd.so.1 so that
+// building from source needs no zstd headers and a machine without libzstd
+// can still read and write uncompressed DBN.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace databento {
+
+struct ZstdApi;
+
+// The loaded library, shared by every stream in the process. Loading happens
+// once, on first use, and the table is immutable afterwards. Throws
+// DbnError(ZstdUnavailable) when libzstd.so.1 cannot be loaded.
+const ZstdApi& LoadZstd();
+
+// Streaming decompressor. Handles several concatenated frames and skippable
+// frames.
+class ZstdDecompressor {
+ public:
+  ZstdDecompressor();
+  ~ZstdDecompressor();
+  ZstdDecompressor(const ZstdDecompressor&) = delete;
+  ZstdDecompressor& operator=(const ZstdDecompressor&) = delete;
+
+  // Decompresses `size` bytes of input, appending the output to `out`.
+  void Decompress(const std::uint8_t* data, std::size_t size,
+                  std::vector<std::uint8_t>& out);
+  // True when the input so far ends exactly at the end of a frame.
+  bool AtFrameBoundary() const { return at_frame_boundary_; }
+
+ private:
+  const ZstdApi& api_;
+  void* stream_;
+  bool at_frame_boundary_{true};
+};
+
+// Streaming compressor producing one zstd frame.
+class ZstdCompressor {
+ public:
+  explicit ZstdCompressor(int level = 3);
+  ~ZstdCompressor();
+  ZstdCompressor(const ZstdCompressor&) = delete;
+  ZstdCompressor& operator=(const ZstdCompressor&) = delete;
+
+  void Compress(const std::uint8_t* data, std::size_t size,
+                std::vector<std::uint8_t>& out);
+  // Makes everything compressed so far decodable without ending the frame.
+  void Flush(std::vector<std::uint8_t>& out);
+  // Ends the frame; the compressor may not be used afterwards.
+  void End(std::vector<std::uint8_t>& out);
+
+ private:
+  void Drive(const std::uint8_t* data, std::size_t size, int directive,
+             std::vector<std::uint8_t>& out);
+
+  const ZstdApi& api_;
+  void* stream_;
+};
+
+}  // namespace databento

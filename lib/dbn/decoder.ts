@@ -1,0 +1,99 @@
+/**
+ * Streaming DBN decoder: bytes in, records out.
+ * @module
+ */
+import { native, type NativeDecoder } from '../native.js';
+import { RecordBatch } from './batch.js';
+import { metadataFromNative, type Metadata } from './metadata.js';
+import { nativeDecoderOptions, type DecoderOptions } from './options.js';
+
+/**
+ * Decodes a DBN stream pushed in chunks split anywhere — mid-header,
+ * mid-record, mid-zstd-frame. Plain and zstd-compressed input are told apart
+ * by their first bytes. Each {@link write} returns the records the chunk
+ * completed; {@link end} checks the stream did not stop half-way.
+ *
+ * ```ts
+ * const decoder = new DbnDecoder();
+ * for await (const chunk of response.body) {
+ *   for (const rec of decoder.write(chunk) ?? []) handle(rec);
+ * }
+ * decoder.end();
+ * ```
+ */
+export class DbnDecoder {
+  readonly #native: NativeDecoder;
+  #metadata: Metadata | undefined;
+  #version = 0;
+  #tsOut = false;
+  #pending: unknown;
+
+  constructor(options?: DecoderOptions) {
+    this.#native = new native.NativeDecoder(nativeDecoderOptions(options));
+    if (options?.fragment) {
+      this.#readVersions();
+    }
+  }
+
+  /** The metadata header, once it has been decoded; always undefined for fragments. */
+  get metadata(): Metadata | undefined {
+    return this.#metadata;
+  }
+
+  /** DBN version of the records handed out (0 until the header is decoded). */
+  get version(): number {
+    return this.#version;
+  }
+
+  /**
+   * Feeds a chunk and returns the records it completed, or null if none.
+   * Throws {@link DbnError} on input that cannot be DBN; records decoded
+   * before a corrupt one are returned first and the error comes on the next call.
+   */
+  write(chunk: Uint8Array): RecordBatch | null {
+    this.#throwPending();
+    let error: unknown;
+    try {
+      this.#native.write(chunk);
+    } catch (e) {
+      error = e;
+    }
+    if (this.#version === 0) {
+      const md = this.#native.metadata();
+      if (md !== undefined) {
+        this.#metadata = metadataFromNative(md);
+        this.#readVersions();
+      }
+    }
+    const batch = this.#version === 0 ? null : this.#native.read();
+    if (error !== undefined) {
+      // Hand out what decoded before the failure; the error follows.
+      if (batch === null) throw error;
+      this.#pending = error;
+    }
+    return batch && RecordBatch.fromNative(batch, this.#version, this.#tsOut);
+  }
+
+  /**
+   * Declares the end of the input. Throws {@link DbnError} (`TRUNCATED_HEADER`,
+   * `TRUNCATED_RECORD`) if it stopped inside the header, a record or a zstd frame.
+   */
+  end(): void {
+    this.#throwPending();
+    this.#native.finish();
+  }
+
+  #throwPending(): void {
+    if (this.#pending !== undefined) {
+      const error = this.#pending;
+      this.#pending = undefined;
+      throw error;
+    }
+  }
+
+  #readVersions(): void {
+    const v = this.#native.versions();
+    this.#version = v.outputVersion;
+    this.#tsOut = v.tsOut;
+  }
+}

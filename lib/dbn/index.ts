@@ -1,0 +1,18 @@
+/**
+ * DBN: Databento Binary Encoding — decoding, files, encoding.
+ * @module
+ */
+export { RecordBatch } from './batch.js';
+export { DbnDecoder } from './decoder.js';
+export { DbnStore, type BatchOptions } from './store.js';
+export { DbnEncoder, writeDbnFile, type EncoderOptions, type RecordsInput } from './encoder.js';
+export {
+  dateFromYmd,
+  toNanos,
+  ymdFromDate,
+  type MappingInterval,
+  type Metadata,
+  type MetadataInput,
+  type SymbolMapping,
+} from './metadata.js';
+export type { DecoderOptions, UpgradePolicy } from './options.js';

@@ -1,0 +1,221 @@
+/**
+ * DBN files and byte arrays as iterable stores of records.
+ * @module
+ */
+import { DbnError, InvalidArgumentError } from '../errors.js';
+import type { AnyRecord } from '../generated/records.js';
+import { native, type NativeBatch, type NativeFileStore } from '../native.js';
+import { RecordBatch } from './batch.js';
+import { DbnDecoder } from './decoder.js';
+import { metadataFromNative, type Metadata } from './metadata.js';
+import { nativeDecoderOptions, type DecoderOptions } from './options.js';
+
+/** Options of {@link DbnStore.batches}. */
+export interface BatchOptions {
+  /** Target bytes per batch (default 256 KiB). Larger batches cost fewer calls; smaller ones less memory. */
+  batchBytes?: number;
+}
+
+/** Where a store's records come from: a file re-opened per pass, or bytes in memory. */
+interface Source {
+  metadata: Metadata | undefined;
+  syncBatches(batchBytes?: number): Generator<RecordBatch>;
+  asyncBatches(batchBytes?: number): AsyncGenerator<RecordBatch>;
+}
+
+/**
+ * A DBN file or byte array: its metadata, and its records by synchronous
+ * iteration, asynchronous iteration, batches or a replay callback.
+ *
+ * Every pass (each `for … of`, `batches()`, `replay()`) starts again from the
+ * first record, so a store can be read any number of times. Memory stays
+ * bounded by the batch size, whatever the file's size.
+ *
+ * ```ts
+ * const store = DbnStore.fromFile('trades.dbn.zst');
+ * console.log(store.metadata.schema);
+ * for (const rec of store) console.log(rec.instrument_id);
+ * ```
+ */
+export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
+  readonly #source: Source;
+
+  private constructor(source: Source) {
+    this.#source = source;
+  }
+
+  /**
+   * Opens a `.dbn` or `.dbn.zst` file (or a record-only fragment, with
+   * `options.fragment`). Reads the metadata header now; throws
+   * {@link DbnError} if the file cannot be read or is not DBN.
+   */
+  static fromFile(path: string, options?: DecoderOptions): DbnStore {
+    if (typeof path !== 'string' || path === '') throw new InvalidArgumentError('path must be a non-empty string');
+    return new DbnStore(new FileSource(path, options));
+  }
+
+  /** A store over DBN bytes in memory (plain or zstd-compressed). */
+  static fromBytes(bytes: Uint8Array, options?: DecoderOptions): DbnStore {
+    if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError('bytes must be a Uint8Array or Buffer');
+    return new DbnStore(new BytesSource(bytes, options));
+  }
+
+  /**
+   * The metadata header. Throws for record-only fragments, which have none;
+   * use {@link maybeMetadata} where the input may be a fragment.
+   */
+  get metadata(): Metadata {
+    const md = this.#source.metadata;
+    if (md === undefined) throw new DbnError('a record-only fragment has no metadata', 'BAD_ARGUMENT');
+    return md;
+  }
+
+  /** The metadata header, or undefined for a record-only fragment. */
+  get maybeMetadata(): Metadata | undefined {
+    return this.#source.metadata;
+  }
+
+  /** Synchronous iteration over every record, decoded on the calling thread. */
+  *[Symbol.iterator](): Iterator<AnyRecord> {
+    for (const batch of this.#source.syncBatches()) yield* batch;
+  }
+
+  /** Asynchronous iteration over every record; reading and decoding happen on a native thread. */
+  async *[Symbol.asyncIterator](): AsyncIterator<AnyRecord> {
+    for await (const batch of this.#source.asyncBatches()) yield* batch;
+  }
+
+  /**
+   * Batches of records, read and decoded on a native thread while the
+   * previous batch is processed in JS.
+   */
+  batches(options: BatchOptions = {}): AsyncIterable<RecordBatch> {
+    return this.#source.asyncBatches(checkBatchBytes(options.batchBytes));
+  }
+
+  /** Batches of records, read and decoded on the calling thread. */
+  batchesSync(options: BatchOptions = {}): Iterable<RecordBatch> {
+    return this.#source.syncBatches(checkBatchBytes(options.batchBytes));
+  }
+
+  /**
+   * Calls `fn` with every record in order, synchronously; stops early when
+   * `fn` returns `false`. Returns the number of records visited.
+   */
+  replay(fn: (record: AnyRecord) => unknown): number {
+    if (typeof fn !== 'function') throw new InvalidArgumentError('replay needs a callback function');
+    let n = 0;
+    for (const batch of this.#source.syncBatches()) {
+      const visited = batch.forEach(fn);
+      n += visited;
+      if (visited < batch.count) break;
+    }
+    return n;
+  }
+
+  /** Every record as an array of views (the whole store in memory). */
+  toArray(): AnyRecord[] {
+    return Array.from(this);
+  }
+}
+
+function checkBatchBytes(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1024 || value > 1 << 30) {
+    throw new InvalidArgumentError(`batchBytes must be an integer from 1024 to 2^30, not ${value}`);
+  }
+  return value;
+}
+
+class FileSource implements Source {
+  readonly metadata: Metadata | undefined;
+  readonly #path: string;
+  readonly #options;
+
+  constructor(path: string, options: DecoderOptions | undefined) {
+    this.#path = path;
+    this.#options = nativeDecoderOptions(options);
+    // Open once now so a bad file fails at fromFile(), and keep its metadata.
+    const store = this.#open();
+    try {
+      const md = store.metadata();
+      this.metadata = md && metadataFromNative(md);
+    } finally {
+      store.close();
+    }
+  }
+
+  #open(): NativeFileStore {
+    return new native.NativeFileStore(this.#path, this.#options);
+  }
+
+  *syncBatches(batchBytes?: number): Generator<RecordBatch> {
+    const store = this.#open();
+    try {
+      const { outputVersion, tsOut } = store.versions();
+      for (let b = store.readSync(batchBytes); b !== null; b = store.readSync(batchBytes)) {
+        yield RecordBatch.fromNative(b, outputVersion, tsOut);
+      }
+    } finally {
+      store.close();
+    }
+  }
+
+  async *asyncBatches(batchBytes?: number): AsyncGenerator<RecordBatch> {
+    const store = this.#open();
+    let pending: Promise<NativeBatch | null> | undefined;
+    try {
+      const { outputVersion, tsOut } = store.versions();
+      pending = store.read(batchBytes);
+      while (true) {
+        const batch = await pending;
+        pending = undefined;
+        if (batch === null) break;
+        // Read ahead: the native thread decodes the next batch meanwhile.
+        pending = store.read(batchBytes);
+        yield RecordBatch.fromNative(batch, outputVersion, tsOut);
+      }
+    } finally {
+      // An abandoned read-ahead must settle before closing; its error no longer matters.
+      if (pending) await pending.catch(() => undefined);
+      store.close();
+    }
+  }
+}
+
+/** Bytes are fed to the decoder a slice at a time so batches stay small. */
+const SLICE_BYTES = 256 * 1024;
+
+class BytesSource implements Source {
+  readonly metadata: Metadata | undefined;
+  readonly #bytes: Uint8Array;
+  readonly #options: DecoderOptions | undefined;
+
+  constructor(bytes: Uint8Array, options: DecoderOptions | undefined) {
+    this.#bytes = bytes;
+    this.#options = options;
+    nativeDecoderOptions(options); // validate now
+    if (!options?.fragment) {
+      const decoder = new DbnDecoder(options);
+      for (let at = 0; decoder.metadata === undefined; at += SLICE_BYTES) {
+        if (at >= bytes.length) decoder.end(); // throws: no complete header
+        decoder.write(bytes.subarray(at, at + SLICE_BYTES));
+      }
+      this.metadata = decoder.metadata;
+    }
+  }
+
+  *syncBatches(batchBytes = SLICE_BYTES): Generator<RecordBatch> {
+    const decoder = new DbnDecoder(this.#options);
+    const bytes = this.#bytes;
+    for (let at = 0; at < bytes.length; at += batchBytes) {
+      const batch = decoder.write(bytes.subarray(at, at + batchBytes));
+      if (batch) yield batch;
+    }
+    decoder.end();
+  }
+
+  async *asyncBatches(batchBytes?: number): AsyncGenerator<RecordBatch> {
+    yield* this.syncBatches(batchBytes);
+  }
+}

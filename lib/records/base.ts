@@ -1,0 +1,188 @@
+// Hand-written base of the generated record views (lib/generated/records.ts).
+//
+// A record view is a flyweight: it holds the DataView of a whole batch and the
+// record's byte offset in it, and every getter reads its field straight from
+// the batch at a fixed offset (little-endian). Nothing is copied, so creating
+// a view per record is cheap and views stay valid as long as the batch does.
+
+/** The record header as a plain object (see {@link Record.hd}). */
+export interface RecordHeader {
+  /** Record length in 4-byte words, header and any ts_out suffix included. */
+  length: number;
+  /** Record type code (RType). */
+  rtype: number;
+  /** Databento publisher id (dataset + venue). */
+  publisher_id: number;
+  /** Numeric instrument id. */
+  instrument_id: number;
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  ts_event: bigint;
+}
+
+/** Header as it appears in {@link Record.toObject} (Databento JSON shape: no `length`). */
+export interface RecordHeaderObject {
+  ts_event: bigint;
+  rtype: number;
+  publisher_id: number;
+  instrument_id: number;
+}
+
+/** Header as it appears in {@link Record.toJSON}: 64-bit integers as decimal strings. */
+export interface RecordHeaderJSON {
+  ts_event: string;
+  rtype: number;
+  publisher_id: number;
+  instrument_id: number;
+}
+
+/** What every {@link Record.toObject} result has. */
+export interface RecordObject {
+  hd: RecordHeaderObject;
+}
+
+/** What every {@link Record.toJSON} result has. */
+export interface RecordJSON {
+  hd: RecordHeaderJSON;
+}
+
+/** Single-character strings for every byte value; '' for NUL (an unset char field). */
+export const CHARS: readonly string[] = Array.from({ length: 256 }, (_, i) => (i === 0 ? '' : String.fromCharCode(i)));
+
+/** Reads a NUL-padded fixed string of `len` bytes (ASCII / latin1) up to its first NUL. */
+export function readCStr(dv: DataView, off: number, len: number): string {
+  let s = '';
+  for (let i = 0; i < len; i++) {
+    const b = dv.getUint8(off + i);
+    if (b === 0) break;
+    s += CHARS[b];
+  }
+  return s;
+}
+
+/**
+ * Reads an i64 fixed-point price as a number (raw × 1e-9); NaN for UNDEF_PRICE.
+ * Exact for |raw| < 2^53, i.e. prices below about 9 million; beyond that it is
+ * rounded to double precision like any float.
+ */
+export function prettyPrice(dv: DataView, off: number): number {
+  // Two 32-bit reads avoid allocating a bigint per call.
+  const lo = dv.getUint32(off, true);
+  const hi = dv.getInt32(off + 4, true);
+  if (hi === 0x7fffffff && lo === 0xffffffff) return NaN;
+  return (hi * 4294967296 + lo) / 1e9;
+}
+
+/**
+ * Reads a u64 UNIX-nanosecond timestamp as a Date; null for UNDEF_TIMESTAMP.
+ * A Date has millisecond precision: the sub-millisecond part is truncated.
+ */
+export function prettyTs(dv: DataView, off: number): Date | null {
+  const ns = dv.getBigUint64(off, true);
+  if (ns === 0xffffffffffffffffn) return null;
+  return new Date(Number(ns / 1_000_000n));
+}
+
+/**
+ * Base of every record view: a DBN record at byte offset `_o` of a batch
+ * DataView. Gives the header fields; the generated subclasses add the body.
+ */
+export abstract class Record {
+  /**
+   * @param _dv DataView over the batch buffer holding the record.
+   * @param _o byte offset of the record (its header) within `_dv`.
+   */
+  constructor(
+    protected readonly _dv: DataView,
+    protected readonly _o: number,
+  ) {}
+
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+
+  /** Record type code (RType). */
+  get rtype(): number {
+    return this._dv.getUint8(this._o + 1);
+  }
+
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
+
+  /** `ts_event` as a Date (millisecond precision, sub-ms truncated); null when undefined. */
+  get pretty_ts_event(): Date | null {
+    return prettyTs(this._dv, this._o + 8);
+  }
+
+  /** The header fields as a plain object. */
+  get hd(): RecordHeader {
+    return {
+      length: this.length,
+      rtype: this.rtype,
+      publisher_id: this.publisher_id,
+      instrument_id: this.instrument_id,
+      ts_event: this.ts_event,
+    };
+  }
+
+  /** Size of the record in bytes (`length * 4`), including any ts_out suffix. */
+  get byteLength(): number {
+    return this._dv.getUint8(this._o) * 4;
+  }
+
+  /** The record's raw bytes, header included: a view into the batch buffer, not a copy. */
+  bytes(): Uint8Array {
+    return new Uint8Array(this._dv.buffer, this._dv.byteOffset + this._o, this.byteLength);
+  }
+
+  /** Plain object in Databento's JSON shape with 64-bit integers kept as bigint. */
+  toObject(): RecordObject {
+    return { hd: this._hdObject() };
+  }
+
+  /** Plain object in Databento's JSON shape: 64-bit integers as decimal strings. */
+  toJSON(): RecordJSON {
+    return { hd: this._hdJSON() };
+  }
+
+  /** Header in the toObject shape. */
+  protected _hdObject(): RecordHeaderObject {
+    return {
+      ts_event: this.ts_event,
+      rtype: this.rtype,
+      publisher_id: this.publisher_id,
+      instrument_id: this.instrument_id,
+    };
+  }
+
+  /** Header in the toJSON shape. */
+  protected _hdJSON(): RecordHeaderJSON {
+    return {
+      ts_event: this.ts_event.toString(),
+      rtype: this.rtype,
+      publisher_id: this.publisher_id,
+      instrument_id: this.instrument_id,
+    };
+  }
+
+  // console.log / util.inspect would otherwise print the DataView.
+  [Symbol.for('nodejs.util.inspect.custom')](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    return `${this.constructor.name} ${inspect(this.toObject(), options)}`;
+  }
+}
