@@ -74,18 +74,28 @@ export class RecordBatch implements Iterable<AnyRecord> {
 }
 
 /**
- * Hand-written rather than a generator: this is the innermost loop of every
+ * Walks the records of a batch. Hand-written rather than a generator: this is the innermost loop of every
  * read, and a plain iterator object stays on V8's fast path.
  */
-class BatchIterator implements Iterator<AnyRecord> {
+export class BatchIterator implements Iterator<AnyRecord> {
   #offset = 0;
   #rtype = -1;
   #cls: RecordClass | undefined;
 
-  constructor(
-    private readonly view: DataView,
-    private readonly version: number,
-  ) {}
+  private view: DataView;
+  private version: number;
+
+  constructor(view: DataView, version: number) {
+    this.view = view;
+    this.version = version;
+  }
+
+  /** Moves on to another batch (used by store iterators to avoid one iterator per batch). */
+  reset(view: DataView, version: number): void {
+    this.view = view;
+    this.version = version;
+    this.#offset = 0;
+  }
 
   next(): IteratorResult<AnyRecord> {
     const view = this.view;

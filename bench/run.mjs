@@ -1,0 +1,49 @@
+// npm run bench: throughput of every part, printed as records/s with memory.
+// Run after `npm install` (it uses the built dist/ and the native addon).
+import { benchDbn } from './dbn.mjs';
+
+const fmt = (n) => (n / 1e6).toFixed(2).padStart(8) + ' M records/s';
+const mib = (bytes) => (bytes / 2 ** 20).toFixed(1) + ' MiB';
+
+function report({ name, records, seconds, recordsPerSec }) {
+  console.log(`${fmt(recordsPerSec)}  ${name}  (${records.toLocaleString('en-US')} records in ${seconds.toFixed(2)} s)`);
+}
+
+async function section(title, run) {
+  console.log(`\n== ${title}`);
+  try {
+    const out = await run();
+    for (const r of out.results ?? []) report(r);
+    for (const line of out.notes ?? []) console.log(`   ${line}`);
+    return out;
+  } catch (e) {
+    console.log(`   failed: ${e?.stack ?? e}`);
+    process.exitCode = 1;
+  }
+}
+
+const only = process.argv[2];
+if (!only || only === 'dbn') {
+  await section('DBN files (10,000,000 MBO records)', async () => {
+    const out = await benchDbn();
+    out.notes = [
+      `file sizes: plain ${mib(out.files.plainBytes)}, zstd ${mib(out.files.zstdBytes)}`,
+      `peak RSS iterating all records (fresh process): 1 M zstd ${mib(out.rss.records1M)}, ` +
+        `10 M zstd ${mib(out.rss.records10M)}, 10 M plain ${mib(out.rss.records10MPlain)}`,
+    ];
+    return out;
+  });
+}
+for (const [name, file, fn] of [
+  ['live', './live.mjs', 'benchLive'],
+  ['historical', './historical.mjs', 'benchHistorical'],
+]) {
+  if (only && only !== name) continue;
+  let mod;
+  try {
+    mod = await import(file);
+  } catch {
+    continue; // that part is not built yet
+  }
+  await section(name, () => mod[fn]());
+}
