@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { execFileSync } from 'node:child_process';
 import { DbnDecoder, DbnEncoder, DbnError, DbnStore, RecordBatch, writeDbnFile } from '../lib/index.js';
 import type { Metadata } from '../lib/index.js';
 import {
@@ -308,6 +309,31 @@ describe('bad input', () => {
     expect(() => new DbnDecoder({ upgradePolicy: 'sideways' as never })).toThrow(/upgradePolicy/);
     expect(() => new DbnDecoder({ fragment: { version: 4 as never } })).toThrow(/fragment.version/);
     expect(() => DbnStore.fromFile('')).toThrow(/path/);
+  });
+});
+
+describe('without libzstd', () => {
+  it('compressed input fails with ZSTD_UNAVAILABLE while plain DBN still works', () => {
+    const code = `
+      import(process.env.LIB).then(({ DbnStore }) => {
+        const plain = DbnStore.fromFile(process.env.PLAIN).toArray().length;
+        let error;
+        try { DbnStore.fromFile(process.env.ZST); } catch (e) { error = { code: e.code, message: e.message }; }
+        console.log(JSON.stringify({ plain, error }));
+      });`;
+    const out = execFileSync(process.execPath, ['-e', code], {
+      env: {
+        ...process.env,
+        DATABENTO_ZSTD_LIBRARY: '/nonexistent/libzstd.so.1',
+        LIB: new URL('../dist/lib/index.js', import.meta.url).href,
+        PLAIN: fixturePath('test_data.mbo.v3.dbn'),
+        ZST: fixturePath('test_data.mbo.v3.dbn.zst'),
+      },
+    });
+    const { plain, error } = JSON.parse(String(out));
+    expect(plain).toBe(2);
+    expect(error.code).toBe('ZSTD_UNAVAILABLE');
+    expect(error.message).toMatch(/libzstd/);
   });
 });
 

@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "databento/dbn_error.hpp"
@@ -54,10 +55,15 @@ void Resolve(void* lib, const char* name, F& fn, std::string& error) {
 
 ZstdApi Load() {
   ZstdApi api{};
-  void* lib = ::dlopen("libzstd.so.1", RTLD_NOW | RTLD_LOCAL);
+  // DATABENTO_ZSTD_LIBRARY names another copy of libzstd (a path or soname).
+  const char* name = std::getenv("DATABENTO_ZSTD_LIBRARY");
+  if (name == nullptr || *name == '\0') {
+    name = "libzstd.so.1";
+  }
+  void* lib = ::dlopen(name, RTLD_NOW | RTLD_LOCAL);
   if (lib == nullptr) {
     const char* why = ::dlerror();
-    api.load_error = why ? why : "dlopen(libzstd.so.1) failed";
+    api.load_error = why ? why : std::string{"dlopen("} + name + ") failed";
     return api;
   }
   // The library stays loaded for the life of the process: streams from any

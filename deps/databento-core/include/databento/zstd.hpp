@@ -14,7 +14,8 @@ struct ZstdApi;
 
 // The loaded library, shared by every stream in the process. Loading happens
 // once, on first use, and the table is immutable afterwards. Throws
-// DbnError(ZstdUnavailable) when libzstd.so.1 cannot be loaded.
+// DbnError(ZstdUnavailable) when libzstd.so.1 (or the library named by the
+// DATABENTO_ZSTD_LIBRARY environment variable) cannot be loaded.
 const ZstdApi& LoadZstd();
 
 // Streaming decompressor. Handles several concatenated frames and skippable
