@@ -8,5 +8,6 @@
  */
 export * from './errors.js';
 export * from './dbn/index.js';
+export * from './time.js';
 export * from './generated/records.js';
 export * from './generated/enums.js';

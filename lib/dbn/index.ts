@@ -8,7 +8,6 @@ export { DbnStore, type BatchOptions } from './store.js';
 export { DbnEncoder, writeDbnFile, type EncoderOptions, type RecordsInput } from './encoder.js';
 export {
   dateFromYmd,
-  toNanos,
   ymdFromDate,
   type MappingInterval,
   type Metadata,

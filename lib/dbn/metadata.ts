@@ -6,6 +6,7 @@
 import { schemaFromName, schemaName, stypeFromName, stypeName } from '../generated/enums.js';
 import type { NativeMetadata } from '../native.js';
 import { InvalidArgumentError } from '../errors.js';
+import { toNanos } from '../time.js';
 
 /** One interval of a symbol mapping: `symbol` applies from `start_date` (inclusive) to `end_date` (exclusive). */
 export interface MappingInterval {
@@ -80,8 +81,6 @@ export interface MetadataInput {
 const NULL_SCHEMA = 0xffff;
 const NULL_STYPE = 0xff;
 const U64_MAX = (1n << 64n) - 1n;
-// date, hh:mm, :ss, fraction, zone
-const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2})?(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** `20201228` → `'2020-12-28'`. */
 export function dateFromYmd(ymd: number): string {
@@ -123,33 +122,6 @@ export function metadataFromNative(md: NativeMetadata): Metadata {
       })),
     })),
   };
-}
-
-/** UNIX nanoseconds from a bigint, a Date or an ISO 8601 string (nanosecond digits kept). */
-export function toNanos(value: bigint | Date | string | number, what: string): bigint {
-  if (typeof value === 'bigint') {
-    if (value < 0n || value > U64_MAX) throw new InvalidArgumentError(`${what} ${value} is outside 0..2^64-1`);
-    return value;
-  }
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw new InvalidArgumentError(`${what} must be a non-negative integer of nanoseconds; use a bigint for large values`);
-    }
-    return BigInt(value);
-  }
-  if (value instanceof Date) {
-    const ms = value.getTime();
-    if (Number.isNaN(ms)) throw new InvalidArgumentError(`${what} is an invalid Date`);
-    return BigInt(ms) * 1_000_000n;
-  }
-  if (typeof value === 'string') {
-    // Parsed by hand so that nanosecond digits survive; no zone means UTC.
-    const m = ISO_8601.exec(value.trim());
-    const ms = m ? Date.parse(`${m[1]}T${m[2] ?? '00:00'}${m[3] ?? ':00'}${m[5] ?? 'Z'}`) : NaN;
-    if (Number.isNaN(ms)) throw new InvalidArgumentError(`${what} "${value}" is not an ISO 8601 date or time`);
-    return BigInt(ms) * 1_000_000n + BigInt((m![4] ?? '').padEnd(9, '0'));
-  }
-  throw new InvalidArgumentError(`${what} must be a bigint of nanoseconds, a Date or an ISO 8601 string`);
 }
 
 function enumValue(
