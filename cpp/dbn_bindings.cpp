@@ -9,6 +9,7 @@
 
 #include "addon.hpp"
 #include "batch.hpp"
+#include "external_memory.hpp"
 #include "databento/dbn_decoder.hpp"
 #include "databento/dbn_encoder.hpp"
 #include "databento/dbn_error.hpp"
@@ -64,6 +65,7 @@ class NativeDecoder : public Napi::ObjectWrap<NativeDecoder> {
     return DefineClass(
         env, "NativeDecoder",
         {InstanceMethod("write", &NativeDecoder::Write),
+         InstanceMethod("writeAsync", &NativeDecoder::WriteAsync),
          InstanceMethod("read", &NativeDecoder::Read),
          InstanceMethod("finish", &NativeDecoder::Finish),
          InstanceMethod("metadata", &NativeDecoder::GetMetadata),
@@ -79,60 +81,149 @@ class NativeDecoder : public Napi::ObjectWrap<NativeDecoder> {
     }
   }
 
+  ~NativeDecoder() override { memory_.Release(Env()); }
+
  private:
+  // Decompresses and buffers a chunk on a libuv worker thread, so the JS
+  // thread can receive the next one meanwhile; read() then hands out the
+  // records.
+  class WriteWorker : public Napi::AsyncWorker {
+   public:
+    WriteWorker(NativeDecoder& owner, Napi::Uint8Array chunk)
+        : Napi::AsyncWorker{owner.Env(), "databento:DbnDecoder.writeAsync"},
+          owner_{owner},
+          deferred_{Napi::Promise::Deferred::New(owner.Env())},
+          chunk_{Napi::Persistent(chunk)},  // keeps the bytes alive meanwhile
+          data_{chunk.Data()},
+          size_{chunk.ByteLength()} {
+      owner_.Ref();
+    }
+
+    Napi::Promise Promise() const { return deferred_.Promise(); }
+
+    void Execute() override {
+      try {
+        owner_.decoder_->Write(data_, size_);
+      } catch (const DbnError& e) {
+        code_ = ToString(e.Code());
+        message_ = e.what();
+      } catch (const std::exception& e) {
+        code_ = "INTERNAL";
+        message_ = e.what();
+      }
+    }
+
+    void OnOK() override {
+      auto env = Env();
+      owner_.busy_ = false;
+      owner_.Unref();
+      owner_.ReportMemory(env);
+      if (code_.empty()) {
+        deferred_.Resolve(env.Undefined());
+      } else {
+        auto& ctor = env.GetInstanceData<Addon>()->dbn_error;
+        deferred_.Reject(MakeError(env, ctor, code_, message_).Value());
+      }
+    }
+
+   private:
+    NativeDecoder& owner_;
+    Napi::Promise::Deferred deferred_;
+    Napi::Reference<Napi::Uint8Array> chunk_;
+    const std::uint8_t* data_;
+    std::size_t size_;
+    std::string code_;
+    std::string message_;
+  };
+
+  void CheckIdle(Napi::Env env) const {
+    if (busy_) {
+      throw MakeError(env, env.GetInstanceData<Addon>()->dbn_error, "BUSY",
+                      "the decoder is still decoding the previous chunk; "
+                      "await writeAsync() before using it again");
+    }
+    if (!decoder_) {
+      throw MakeError(env, env.GetInstanceData<Addon>()->dbn_error, "CLOSED",
+                      "the decoder has ended");
+    }
+  }
+
+  void ReportMemory(Napi::Env env) {
+    memory_.Update(env, decoder_ ? decoder_->MemoryFootprint() : 0);
+  }
+
+  Napi::Value WriteAsync(const Napi::CallbackInfo& info) {
+    CheckIdle(info.Env());
+    busy_ = true;
+    auto* worker = new WriteWorker{*this, info[0].As<Napi::Uint8Array>()};
+    auto promise = worker->Promise();
+    worker->Queue();
+    return promise;
+  }
+
   Napi::Value Write(const Napi::CallbackInfo& info) {
+    CheckIdle(info.Env());
     auto bytes = info[0].As<Napi::Uint8Array>();
     try {
       decoder_->Write(bytes.Data(), bytes.ByteLength());
     } catch (...) {
+      ReportMemory(info.Env());
       RethrowAsDbnError(info.Env());
     }
+    ReportMemory(info.Env());
     return info.Env().Undefined();
   }
 
   // Every whole record buffered, as one batch; null when there is none.
+  // Measured first, so the records are copied once, straight into the
+  // ArrayBuffer.
   Napi::Value Read(const Napi::CallbackInfo& info) {
-    std::size_t written = 0;
-    std::size_t count = 0;
+    auto env = info.Env();
+    CheckIdle(env);
     try {
-      if (scratch_.size() < kDefaultBatchBytes) {
-        scratch_.resize(kDefaultBatchBytes);
+      std::size_t count = 0;
+      const std::size_t size = decoder_->MeasureRecords(SIZE_MAX, &count);
+      if (size == 0) {
+        // Nothing whole is buffered, or an invalid record comes first: a
+        // read then throws its error.
+        std::uint8_t probe[DbnDecoder::kMaxRecordBytes];
+        decoder_->ReadRecords(probe, sizeof probe, &count);
+        return env.Null();
       }
-      while (true) {
-        if (scratch_.size() - written < DbnDecoder::kMaxRecordBytes) {
-          scratch_.resize(scratch_.size() * 2);
-        }
-        std::size_t n = 0;
-        const std::size_t w = decoder_->ReadRecords(
-            scratch_.data() + written, scratch_.size() - written, &n);
-        if (w == 0) break;
-        written += w;
-        count += n;
-      }
+      auto buffer = Napi::ArrayBuffer::New(env, size);
+      decoder_->ReadRecords(static_cast<std::uint8_t*>(buffer.Data()), size, &count);
+      auto batch = Napi::Object::New(env);
+      batch.Set("buffer", buffer);
+      batch.Set("count", Napi::Number::New(env, static_cast<double>(count)));
+      return batch;
     } catch (...) {
-      if (written == 0) RethrowAsDbnError(info.Env());
-      // The error repeats on the next read, after these records.
+      RethrowAsDbnError(env);
     }
-    if (count == 0) return info.Env().Null();
-    return MakeBatch(info.Env(), scratch_.data(), written, count);
   }
 
+  // Ends the stream and frees the native decoder either way.
   Napi::Value Finish(const Napi::CallbackInfo& info) {
+    auto env = info.Env();
+    CheckIdle(env);
+    auto decoder = std::move(decoder_);
+    ReportMemory(env);
     try {
-      decoder_->Finish();
+      decoder->Finish();
     } catch (...) {
-      RethrowAsDbnError(info.Env());
+      RethrowAsDbnError(env);
     }
-    return info.Env().Undefined();
+    return env.Undefined();
   }
 
   Napi::Value GetMetadata(const Napi::CallbackInfo& info) {
+    CheckIdle(info.Env());
     const auto& md = decoder_->GetMetadata();
     return md ? Napi::Value{MetadataToJs(info.Env(), *md)}
               : info.Env().Undefined();
   }
 
   Napi::Value Versions(const Napi::CallbackInfo& info) {
+    CheckIdle(info.Env());
     auto o = Napi::Object::New(info.Env());
     SetVersions(o, *decoder_);
     o.Set("headerDone", decoder_->HeaderDone());
@@ -140,7 +231,8 @@ class NativeDecoder : public Napi::ObjectWrap<NativeDecoder> {
   }
 
   std::unique_ptr<DbnDecoder> decoder_;
-  std::vector<std::uint8_t> scratch_;
+  ExternalMemory memory_;
+  bool busy_{false};
 };
 
 // ---------------------------------------------------------------------------
@@ -317,14 +409,18 @@ class NativeEncoder : public Napi::ObjectWrap<NativeEncoder> {
     } catch (...) {
       RethrowAsDbnError(info.Env());
     }
+    memory_.Update(info.Env(), encoder_->MemoryFootprint());
   }
+
+  ~NativeEncoder() override { memory_.Release(Env()); }
 
  private:
   // Hands the encoded bytes to JS and empties the native buffer.
   Napi::Value TakeOutput(Napi::Env env) {
     auto& out = encoder_->Output();
     auto ab = CopyToArrayBuffer(env, out.data(), out.size());
-    out.clear();
+    out.Clear();
+    memory_.Update(env, encoder_->MemoryFootprint());
     return Napi::Uint8Array::New(env, ab.ByteLength(), ab, 0);
   }
 
@@ -357,6 +453,7 @@ class NativeEncoder : public Napi::ObjectWrap<NativeEncoder> {
   }
 
   std::unique_ptr<DbnEncoder> encoder_;
+  ExternalMemory memory_;
 };
 
 }  // namespace

@@ -3,11 +3,15 @@
  *
  * - DBN files and streams: {@link DbnStore}, {@link DbnDecoder}, {@link DbnEncoder}
  * - Record views (one class per record type) and every enum of the DBN spec
+ * - The historical API: {@link Historical} (metadata, timeseries, symbology, batch jobs)
+ * - Symbol maps: {@link TsSymbolMap}, {@link PitSymbolMap}
  *
  * @module databento-node
  */
 export * from './errors.js';
 export * from './dbn/index.js';
 export * from './time.js';
+export * from './historical/index.js';
+export * from './symbology/index.js';
 export * from './generated/records.js';
 export * from './generated/enums.js';

@@ -1,6 +1,10 @@
 /**
  * Loads the native addon: a prebuilt binary from `prebuilds/` when one fits
  * this platform, else the one compiled from source at install time.
+ *
+ * The same source serves the ESM build (dist/lib) and the CommonJS build
+ * (dist/cjs/lib); the CommonJS build rewrites `import.meta.url`
+ * (scripts/build-cjs.mjs).
  * @internal
  * @module
  */
@@ -11,8 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { familySync } from './platform.js';
 import { DbnError, LiveError } from './errors.js';
 
-const require = createRequire(import.meta.url);
-/** The package root: the sources run from lib/, the build from dist/lib/. */
+// Not named `require`: in the CommonJS build that name is the module's own.
+const nodeRequire = createRequire(import.meta.url);
+/** The package root: the sources run from lib/, the builds from dist/lib/ and dist/cjs/lib/. */
 export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 
 function findPackageRoot(dir: string): string {
@@ -22,21 +27,55 @@ function findPackageRoot(dir: string): string {
   }
 }
 
-function load(): NativeAddon {
-  const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+/** What to do when no binary loads, for the error message. */
+const BUILD_HINT =
+  'To build from source, install python3, make and a C++20 compiler (g++ >= 10), then run ' +
+  '`npm rebuild databento-node` (or `npx node-gyp rebuild` in the package directory).';
+
+/** The path of the binary node-gyp-build picks: build/Release, else the best-matching prebuild. */
+function binaryPath(): string {
+  const nodeGypBuild = nodeRequire('node-gyp-build') as { resolve(dir: string): string };
   try {
-    return nodeGypBuild(packageRoot) as NativeAddon;
+    return nodeGypBuild.resolve(packageRoot);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new Error(
-      `databento-node: no usable native binary for platform=${process.platform} arch=${process.arch} ` +
-        `libc=${familySync()} node=${process.versions.node} (N-API ${process.versions.napi}). ` +
-        `Loading failed with: ${reason}. ` +
-        `To build from source, install python3, make and a C++20 compiler (g++ >= 10), then run ` +
-        `\`npm rebuild databento-node\` (or \`npx node-gyp rebuild\` in the package directory).`,
-      { cause },
-    );
+    throw loadError(cause);
   }
+}
+
+function loadError(cause: unknown, path?: string): Error {
+  const reason = cause instanceof Error ? cause.message.trim() : String(cause);
+  return new Error(
+    `databento-node: no usable native binary for platform=${process.platform} arch=${process.arch} ` +
+      `libc=${familySync()} node=${process.versions.node} (N-API ${process.versions.napi})` +
+      (process.versions['electron'] ? ` electron=${process.versions['electron']}` : '') +
+      '. ' +
+      (path ? `Loading ${path} failed with: ${reason}. ` : `${reason}. `) +
+      BUILD_HINT,
+    { cause },
+  );
+}
+
+/**
+ * One addon per JS environment (main thread, each worker), shared by the ESM
+ * and CommonJS builds when a process loads both: keyed by the binary's path,
+ * so two different installed versions never share one.
+ */
+function load(): NativeAddon {
+  const path = binaryPath();
+  const key = Symbol.for(`databento-node.native:${path}`);
+  const slots = globalThis as unknown as { [key: symbol]: NativeAddon | undefined };
+  const loaded = slots[key];
+  if (loaded) return loaded;
+  let addon: NativeAddon;
+  try {
+    addon = nodeRequire(path) as NativeAddon;
+  } catch (cause) {
+    throw loadError(cause, path);
+  }
+  // Errors the addon throws are instances of the first loaded copy's classes.
+  addon.setErrorClasses({ DbnError, LiveError });
+  slots[key] = addon;
+  return addon;
 }
 
 /** A batch of records as the addon hands it over. */
@@ -61,6 +100,7 @@ export interface NativeDecoderOptions {
 
 export interface NativeDecoder {
   write(bytes: Uint8Array): void;
+  writeAsync(bytes: Uint8Array): Promise<void>;
   read(): NativeBatch | null;
   finish(): void;
   metadata(): NativeMetadata | undefined;
@@ -110,4 +150,3 @@ export interface NativeAddon {
 
 /** The addon, loaded once per JS environment (main thread or worker). */
 export const native: NativeAddon = load();
-native.setErrorClasses({ DbnError, LiveError });

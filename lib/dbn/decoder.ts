@@ -52,12 +52,32 @@ export class DbnDecoder {
    */
   write(chunk: Uint8Array): RecordBatch | null {
     this.#throwPending();
-    let error: unknown;
     try {
       this.#native.write(chunk);
     } catch (e) {
-      error = e;
+      return this.#collect(e);
     }
+    return this.#collect(undefined);
+  }
+
+  /**
+   * {@link write} with the decompression and decoding done on a native worker
+   * thread, so the JS thread stays free (e.g. to receive the next network
+   * chunk). One call at a time: await it before using the decoder again.
+   * `chunk` must not be modified until the promise settles.
+   */
+  async writeAsync(chunk: Uint8Array): Promise<RecordBatch | null> {
+    this.#throwPending();
+    try {
+      await this.#native.writeAsync(chunk);
+    } catch (e) {
+      return this.#collect(e);
+    }
+    return this.#collect(undefined);
+  }
+
+  /** Hands out what the last write completed; a write error follows the records decoded before it. */
+  #collect(error: unknown): RecordBatch | null {
     if (this.#version === 0) {
       const md = this.#native.metadata();
       if (md !== undefined) {
@@ -67,7 +87,6 @@ export class DbnDecoder {
     }
     const batch = this.#version === 0 ? null : this.#native.read();
     if (error !== undefined) {
-      // Hand out what decoded before the failure; the error follows.
       if (batch === null) throw error;
       this.#pending = error;
     }

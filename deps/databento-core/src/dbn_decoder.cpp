@@ -183,6 +183,11 @@ DbnDecoder::DbnDecoder(Options options) : options_{options} {
 
 DbnDecoder::~DbnDecoder() = default;
 
+std::size_t DbnDecoder::MemoryFootprint() const {
+  return buf_.capacity() + detect_.capacity() +
+         (zstd_ ? kZstdStreamFootprint : 0);
+}
+
 void DbnDecoder::SetVersions(std::uint8_t input_version, bool ts_out) {
   input_version_ = input_version;
   ts_out_ = ts_out;
@@ -201,6 +206,21 @@ void DbnDecoder::SetVersions(std::uint8_t input_version, bool ts_out) {
 }
 
 void DbnDecoder::Write(const std::uint8_t* data, std::size_t size) {
+  if (failure_) {
+    throw *failure_;
+  }
+  try {
+    WriteImpl(data, size);
+  } catch (const DbnError& e) {
+    // The stream cannot go on: keep the decoded records for ReadRecords, but
+    // free the zstd stream now rather than when the decoder is destroyed.
+    failure_ = e;
+    zstd_.reset();
+    throw;
+  }
+}
+
+void DbnDecoder::WriteImpl(const std::uint8_t* data, std::size_t size) {
   if (state_ == State::Detect) {
     detect_.insert(detect_.end(), data, data + size);
     if (detect_.size() < 4) {
@@ -241,7 +261,7 @@ void DbnDecoder::Append(const std::uint8_t* data, std::size_t size) {
   if (zstd_) {
     zstd_->Decompress(data, size, buf_);
   } else {
-    buf_.insert(buf_.end(), data, data + size);
+    buf_.Append(data, size);
   }
 }
 
@@ -249,7 +269,7 @@ void DbnDecoder::Compact() {
   // Drop handed-out bytes once they dominate the buffer, so memory stays
   // bounded by the unread part and the move cost stays amortised.
   if (pos_ > 0 && pos_ >= buf_.size() / 2) {
-    buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(pos_));
+    buf_.ConsumeFront(pos_);
     consumed_ += pos_;
     pos_ = 0;
   }
@@ -284,68 +304,51 @@ void DbnDecoder::ParseHeader() {
   state_ = State::Records;
 }
 
-std::size_t DbnDecoder::ReadRecords(std::uint8_t* dst, std::size_t capacity,
-                                    std::size_t* count) {
-  std::size_t written = 0;
-  std::size_t n = 0;
-  if (state_ != State::Records) {
-    *count = 0;
-    return 0;
-  }
+template <bool kCopy>
+std::size_t DbnDecoder::Walk(std::uint8_t* dst, std::size_t capacity,
+                             std::size_t* count, std::size_t* end_pos,
+                             std::string* error) const {
   const std::uint8_t* const base = buf_.data();
   const std::size_t size = buf_.size();
   std::size_t pos = pos_;
+  std::size_t written = 0;
+  std::size_t n = 0;
   // Records that keep their layout are copied in runs with one memcpy.
   std::size_t run_start = pos;
   auto flush_run = [&] {
-    const std::size_t run = pos - run_start;
-    if (run != 0) {
-      std::memcpy(dst + written, base + run_start, run);
-      written += run;
+    if constexpr (kCopy) {
+      if (pos != run_start) std::memcpy(dst + written, base + run_start, pos - run_start);
     }
+    written += pos - run_start;
   };
-  auto fail = [&](const std::string& why) {
-    flush_run();
-    if (written == 0) {
-      pos_ = pos;
-      throw DbnError{DbnErrorCode::BadRecordLength,
-                     "record at byte " + std::to_string(consumed_ + pos) +
-                         " of the decoded DBN stream " + why +
-                         ": the data is corrupt or not DBN"};
-    }
-  };
-  bool failed = false;
   while (pos < size) {
     const std::size_t len = static_cast<std::size_t>(base[pos]) * 4;
     if (len < sizeof(RecordHeader)) {
-      fail("has length " + std::to_string(len) +
-           " bytes (a record is at least 16)");
-      failed = true;
+      *error = "has length " + std::to_string(len) + " bytes (a record is at least 16)";
       break;
     }
     if (pos + len > size) {
       break;  // incomplete record: wait for more input
     }
     const std::uint8_t rtype = base[pos + 1];
-    if (upgrades_ &&
-        RecordChangesLayout(rtype, input_version_, output_version_)) {
-      const std::size_t need =
-          VersionedRecordSize(rtype, input_version_) + (ts_out_ ? 8 : 0);
+    if (upgrades_ && RecordChangesLayout(rtype, input_version_, output_version_)) {
+      const std::size_t extra = ts_out_ ? 8 : 0;
+      const std::size_t need = VersionedRecordSize(rtype, input_version_) + extra;
       if (len < need) {
-        fail("(rtype " + Hex(rtype) + ") has " + std::to_string(len) +
-             " bytes but its DBN v" + std::to_string(input_version_) +
-             " layout needs " + std::to_string(need));
-        failed = true;
+        *error = "(rtype " + Hex(rtype) + ") has " + std::to_string(len) +
+                 " bytes but its DBN v" + std::to_string(input_version_) +
+                 " layout needs " + std::to_string(need);
         break;
       }
-      const std::size_t out_len =
-          VersionedRecordSize(rtype, output_version_) + (ts_out_ ? 8 : 0);
+      const std::size_t out_len = VersionedRecordSize(rtype, output_version_) + extra;
       if (written + (pos - run_start) + out_len > capacity) {
         break;
       }
       flush_run();
-      written += UpgradeRecord(base + pos, len, input_version_,
-                               output_version_, ts_out_, dst + written);
+      if constexpr (kCopy) {
+        UpgradeRecord(base + pos, len, input_version_, output_version_, ts_out_, dst + written);
+      }
+      written += out_len;
       pos += len;
       run_start = pos;
     } else {
@@ -356,15 +359,47 @@ std::size_t DbnDecoder::ReadRecords(std::uint8_t* dst, std::size_t capacity,
     }
     ++n;
   }
-  if (!failed) {
-    flush_run();
-  }
-  pos_ = pos;
+  flush_run();
   *count = n;
+  *end_pos = pos;
   return written;
 }
 
+std::size_t DbnDecoder::ReadRecords(std::uint8_t* dst, std::size_t capacity,
+                                    std::size_t* count) {
+  *count = 0;
+  if (state_ != State::Records) {
+    return 0;
+  }
+  std::string error;
+  std::size_t end_pos = 0;
+  const std::size_t written = Walk<true>(dst, capacity, count, &end_pos, &error);
+  pos_ = end_pos;
+  if (written == 0 && !error.empty()) {
+    // Only once every valid record before it has been handed out.
+    throw DbnError{DbnErrorCode::BadRecordLength,
+                   "record at byte " + std::to_string(Position()) +
+                       " of the decoded DBN stream " + error +
+                       ": the data is corrupt or not DBN"};
+  }
+  return written;
+}
+
+std::size_t DbnDecoder::MeasureRecords(std::size_t capacity,
+                                       std::size_t* count) const {
+  *count = 0;
+  if (state_ != State::Records) {
+    return 0;
+  }
+  std::string error;
+  std::size_t end_pos = 0;
+  return Walk<false>(nullptr, capacity, count, &end_pos, &error);
+}
+
 void DbnDecoder::Finish() {
+  if (failure_) {
+    throw *failure_;
+  }
   if (state_ == State::Detect) {
     if (!detect_.empty() || options_.has_metadata) {
       throw DbnError{DbnErrorCode::TruncatedHeader,

@@ -121,11 +121,15 @@ DbnEncoder::DbnEncoder(const Metadata& metadata, Options options) {
 
 DbnEncoder::~DbnEncoder() = default;
 
+std::size_t DbnEncoder::MemoryFootprint() const {
+  return out_.capacity() + (zstd_ ? kZstdStreamFootprint : 0);
+}
+
 void DbnEncoder::Put(const std::uint8_t* data, std::size_t size) {
   if (zstd_) {
     zstd_->Compress(data, size, out_);
   } else {
-    out_.insert(out_.end(), data, data + size);
+    out_.Append(data, size);
   }
 }
 
@@ -164,6 +168,7 @@ void DbnEncoder::Finish() {
   finished_ = true;
   if (zstd_) {
     zstd_->End(out_);
+    zstd_.reset();  // its workspace is large; nothing more will be written
   }
 }
 

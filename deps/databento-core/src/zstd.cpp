@@ -107,17 +107,15 @@ ZstdDecompressor::ZstdDecompressor()
 ZstdDecompressor::~ZstdDecompressor() { api_.free_dstream(stream_); }
 
 void ZstdDecompressor::Decompress(const std::uint8_t* data, std::size_t size,
-                                  std::vector<std::uint8_t>& out) {
+                                  ByteBuffer& out) {
   InBuffer in{data, size, 0};
   const std::size_t step = api_.dstream_out_size();
   // Loop until all input is consumed and the decoder has nothing buffered:
   // a full output buffer means more may be pending.
   while (true) {
-    const std::size_t old_size = out.size();
-    out.resize(old_size + step);
-    OutBuffer o{out.data() + old_size, step, 0};
+    OutBuffer o{out.Prepare(step), step, 0};
     const std::size_t ret = api_.decompress_stream(stream_, &o, &in);
-    out.resize(old_size + o.pos);
+    out.Commit(o.pos);
     if (api_.is_error(ret)) {
       throw DbnError{DbnErrorCode::ZstdCorrupt,
                      std::string{"corrupt zstd data: "} +
@@ -142,16 +140,14 @@ ZstdCompressor::ZstdCompressor(int level)
 ZstdCompressor::~ZstdCompressor() { api_.free_cctx(stream_); }
 
 void ZstdCompressor::Drive(const std::uint8_t* data, std::size_t size,
-                           int directive, std::vector<std::uint8_t>& out) {
+                           int directive, ByteBuffer& out) {
   InBuffer in{data, size, 0};
   const std::size_t step = api_.cstream_out_size();
   while (true) {
-    const std::size_t old_size = out.size();
-    out.resize(old_size + step);
-    OutBuffer o{out.data() + old_size, step, 0};
+    OutBuffer o{out.Prepare(step), step, 0};
     const std::size_t remaining =
         api_.compress_stream2(stream_, &o, &in, directive);
-    out.resize(old_size + o.pos);
+    out.Commit(o.pos);
     if (api_.is_error(remaining)) {
       throw DbnError{DbnErrorCode::ZstdCorrupt,
                      std::string{"zstd compression failed: "} +
@@ -165,15 +161,15 @@ void ZstdCompressor::Drive(const std::uint8_t* data, std::size_t size,
 }
 
 void ZstdCompressor::Compress(const std::uint8_t* data, std::size_t size,
-                              std::vector<std::uint8_t>& out) {
+                              ByteBuffer& out) {
   Drive(data, size, kEndContinue, out);
 }
 
-void ZstdCompressor::Flush(std::vector<std::uint8_t>& out) {
+void ZstdCompressor::Flush(ByteBuffer& out) {
   Drive(nullptr, 0, kEndFlush, out);
 }
 
-void ZstdCompressor::End(std::vector<std::uint8_t>& out) {
+void ZstdCompressor::End(ByteBuffer& out) {
   Drive(nullptr, 0, kEndEnd, out);
 }
 

@@ -4,8 +4,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "databento/byte_buffer.hpp"
+#include "databento/dbn_error.hpp"
 #include "databento/enums.hpp"
 #include "databento/metadata.hpp"
 
@@ -61,6 +64,11 @@ class DbnDecoder {
   std::size_t ReadRecords(std::uint8_t* dst, std::size_t capacity,
                           std::size_t* count);
 
+  // The bytes ReadRecords would write with this capacity, without reading:
+  // lets a caller allocate the exact destination first. Stops before an
+  // invalid record instead of throwing.
+  std::size_t MeasureRecords(std::size_t capacity, std::size_t* count) const;
+
   // The DBN version of the records as they arrive, and as handed out.
   // Known once the metadata is parsed (fragments: from the options).
   std::uint8_t InputVersion() const { return input_version_; }
@@ -68,23 +76,31 @@ class DbnDecoder {
   bool TsOut() const { return ts_out_; }
   bool HeaderDone() const { return state_ == State::Records; }
 
+  // Native memory held (buffers and the zstd stream), approximately.
+  std::size_t MemoryFootprint() const;
+
   // Bytes of decoded (decompressed) stream consumed so far.
   std::uint64_t Position() const { return consumed_ + pos_; }
 
  private:
   enum class State : std::uint8_t { Detect, Header, Records };
 
+  void WriteImpl(const std::uint8_t* data, std::size_t size);
   void Append(const std::uint8_t* data, std::size_t size);
   void Detect();
   void ParseHeader();
   void SetVersions(std::uint8_t input_version, bool ts_out);
   void Compact();
+  // The record walk shared by ReadRecords (kCopy) and MeasureRecords.
+  template <bool kCopy>
+  std::size_t Walk(std::uint8_t* dst, std::size_t capacity, std::size_t* count,
+                   std::size_t* end_pos, std::string* error) const;
 
   Options options_;
   State state_{State::Detect};
   std::unique_ptr<ZstdDecompressor> zstd_;
   std::vector<std::uint8_t> detect_;  // first bytes, until the kind is known
-  std::vector<std::uint8_t> buf_;     // decoded stream not yet handed out
+  ByteBuffer buf_;                    // decoded stream not yet handed out
   std::size_t pos_{};                 // read position in buf_
   std::uint64_t consumed_{};          // decoded bytes dropped from buf_
   std::optional<Metadata> metadata_;
@@ -92,6 +108,7 @@ class DbnDecoder {
   std::uint8_t output_version_{};
   bool ts_out_{};
   bool upgrades_{};  // some rtypes of this stream change layout
+  std::optional<DbnError> failure_;  // set once Write failed: input is over
 };
 
 // Parses a complete metadata header (`data` starts with "DBN"). `size` must

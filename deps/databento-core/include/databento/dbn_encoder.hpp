@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "databento/byte_buffer.hpp"
 #include "databento/metadata.hpp"
 
 namespace databento {
@@ -40,13 +41,16 @@ class DbnEncoder {
   // Ends the stream (closes the zstd frame).
   void Finish();
 
-  std::vector<std::uint8_t>& Output() { return out_; }
+  ByteBuffer& Output() { return out_; }
+
+  // Native memory held (output buffer and the zstd stream), approximately.
+  std::size_t MemoryFootprint() const;
 
  private:
   void Put(const std::uint8_t* data, std::size_t size);
 
   std::unique_ptr<ZstdCompressor> zstd_;
-  std::vector<std::uint8_t> out_;
+  ByteBuffer out_;
   bool finished_{false};
 };
 

@@ -6,7 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+
+#include "databento/byte_buffer.hpp"
 
 namespace databento {
 
@@ -17,6 +18,10 @@ struct ZstdApi;
 // DbnError(ZstdUnavailable) when libzstd.so.1 (or the library named by the
 // DATABENTO_ZSTD_LIBRARY environment variable) cannot be loaded.
 const ZstdApi& LoadZstd();
+
+// Rough native memory of one zstd stream, for callers that report memory to
+// a garbage collector.
+constexpr std::size_t kZstdStreamFootprint = 1 << 20;
 
 // Streaming decompressor. Handles several concatenated frames and skippable
 // frames.
@@ -29,7 +34,7 @@ class ZstdDecompressor {
 
   // Decompresses `size` bytes of input, appending the output to `out`.
   void Decompress(const std::uint8_t* data, std::size_t size,
-                  std::vector<std::uint8_t>& out);
+                  ByteBuffer& out);
   // True when the input so far ends exactly at the end of a frame.
   bool AtFrameBoundary() const { return at_frame_boundary_; }
 
@@ -48,15 +53,15 @@ class ZstdCompressor {
   ZstdCompressor& operator=(const ZstdCompressor&) = delete;
 
   void Compress(const std::uint8_t* data, std::size_t size,
-                std::vector<std::uint8_t>& out);
+                ByteBuffer& out);
   // Makes everything compressed so far decodable without ending the frame.
-  void Flush(std::vector<std::uint8_t>& out);
+  void Flush(ByteBuffer& out);
   // Ends the frame; the compressor may not be used afterwards.
-  void End(std::vector<std::uint8_t>& out);
+  void End(ByteBuffer& out);
 
  private:
   void Drive(const std::uint8_t* data, std::size_t size, int directive,
-             std::vector<std::uint8_t>& out);
+             ByteBuffer& out);
 
   const ZstdApi& api_;
   void* stream_;
