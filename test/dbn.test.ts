@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { execFileSync } from 'node:child_process';
 import { DbnDecoder, DbnEncoder, DbnError, DbnStore, RecordBatch, writeDbnFile } from '../lib/index.js';
-import type { Metadata } from '../lib/index.js';
+import type { Mbp10Msg, Metadata } from '../lib/index.js';
 import {
   ALL_FIXTURES,
   GOLDEN_FIXTURES,
@@ -355,5 +355,35 @@ describe('threads', () => {
     });
     await worker.terminate();
     expect(result).toBe(2);
+  });
+});
+
+describe('columns', () => {
+  it('turn records into one typed array per field, equal to the views', () => {
+    const store = DbnStore.fromFile(fixturePath('test_data.mbp-10.v3.dbn.zst'));
+    const records = store.toArray() as Mbp10Msg[];
+    const { rtype, layout, count, columns } = store.toColumns();
+    expect([rtype, layout, count]).toEqual([0x0a, 'Mbp10Msg', records.length]);
+    expect(Object.keys(columns).slice(0, 5)).toEqual(['ts_event', 'rtype', 'publisher_id', 'instrument_id', 'price']);
+    expect(columns.price).toBeInstanceOf(BigInt64Array);
+    expect(columns.ts_recv).toBeInstanceOf(BigUint64Array);
+    expect(columns.size).toBeInstanceOf(Uint32Array);
+    records.forEach((rec, i) => {
+      expect(columns.price![i]).toBe(rec.price);
+      expect(columns.ts_event![i]).toBe(rec.ts_event);
+      expect(columns.side![i]).toBe(rec.side);
+      expect(columns.bid_px_00![i]).toBe(rec.levels[0]!.bid_px);
+      expect(columns.ask_ct_09![i]).toBe(rec.levels[9]!.ask_ct);
+    });
+    expect(Object.keys(columns)).not.toContain('_reserved');
+  });
+
+  it('pick fields and rtypes, and name the fields a layout has when asked for another', () => {
+    const defs = DbnStore.fromFile(fixturePath('test_data.definition.v3.dbn.zst'));
+    const { columns } = defs.toColumns({ fields: ['raw_symbol', 'instrument_class'] });
+    expect(columns).toEqual({ raw_symbol: ['MSFT', 'MSFT'].slice(0, defs.toArray().length), instrument_class: expect.any(Array) });
+    expect(columns.instrument_class![0]).toBe('K');
+    expect(() => defs.toColumns({ fields: ['nope'] })).toThrow(/no field nope in InstrumentDefMsg; it has ts_event, rtype/);
+    expect(defs.toColumns({ rtype: 0xa0 }).count).toBe(0);
   });
 });

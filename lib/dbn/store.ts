@@ -6,6 +6,7 @@ import { DbnError, InvalidArgumentError } from '../errors.js';
 import type { AnyRecord } from '../generated/records.js';
 import { native, type NativeBatch, type NativeFileStore } from '../native.js';
 import { BatchIterator, RecordBatch } from './batch.js';
+import { toColumns, type Columns, type ColumnsOptions } from './columns.js';
 import { DbnDecoder } from './decoder.js';
 import { metadataFromNative, type Metadata } from './metadata.js';
 import { nativeDecoderOptions, type DecoderOptions } from './options.js';
@@ -111,6 +112,11 @@ export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
       if (visited < batch.count) break;
     }
     return n;
+  }
+
+  /** The records of one rtype as columns, one typed array per field (see {@link toColumns}). */
+  toColumns(options?: ColumnsOptions): Columns {
+    return toColumns(this.#source.syncBatches(), options);
   }
 
   /** Every record as an array of views (the whole store in memory). */
