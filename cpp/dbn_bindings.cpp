@@ -56,6 +56,62 @@ void SetVersions(Napi::Object target, const DbnDecoder& d) {
   target.Set("tsOut", d.TsOut());
 }
 
+// A libuv worker job of a DBN object that settles a promise. Run() works on
+// the worker thread (a DbnError it throws rejects the promise); Result()
+// builds the value on the JS thread. The owner stays alive and marked busy
+// until the job is over, and its WorkDone() hook runs on the JS thread then.
+template <typename Owner>
+class PromiseWorker : public Napi::AsyncWorker {
+ public:
+  Napi::Promise Start() {
+    auto promise = deferred_.Promise();
+    Napi::AsyncWorker::Queue();
+    return promise;
+  }
+
+ protected:
+  PromiseWorker(Owner& owner, const char* name)
+      : Napi::AsyncWorker{owner.Env(), name},
+        owner_{owner},
+        deferred_{Napi::Promise::Deferred::New(owner.Env())} {
+    owner_.Ref();
+  }
+
+  virtual void Run() = 0;
+  virtual Napi::Value Result(Napi::Env env) = 0;
+
+  Owner& owner_;
+
+ private:
+  void Execute() final {
+    try {
+      Run();
+    } catch (const DbnError& e) {
+      code_ = ToString(e.Code());
+      message_ = e.what();
+    } catch (const std::exception& e) {
+      code_ = "INTERNAL";
+      message_ = e.what();
+    }
+  }
+
+  void OnOK() final {
+    auto env = Env();
+    owner_.Unref();
+    owner_.WorkDone(env);
+    if (code_.empty()) {
+      deferred_.Resolve(Result(env));
+    } else {
+      auto& ctor = env.GetInstanceData<Addon>()->dbn_error;
+      deferred_.Reject(MakeError(env, ctor, code_, message_).Value());
+    }
+  }
+
+  Napi::Promise::Deferred deferred_;
+  std::string code_;
+  std::string message_;
+};
+
 // ---------------------------------------------------------------------------
 // Streaming decoder: write(bytes) then read() whole records.
 
@@ -87,54 +143,28 @@ class NativeDecoder : public Napi::ObjectWrap<NativeDecoder> {
   // Decompresses and buffers a chunk on a libuv worker thread, so the JS
   // thread can receive the next one meanwhile; read() then hands out the
   // records.
-  class WriteWorker : public Napi::AsyncWorker {
+  class WriteWorker : public PromiseWorker<NativeDecoder> {
    public:
     WriteWorker(NativeDecoder& owner, Napi::Uint8Array chunk)
-        : Napi::AsyncWorker{owner.Env(), "databento:DbnDecoder.writeAsync"},
-          owner_{owner},
-          deferred_{Napi::Promise::Deferred::New(owner.Env())},
+        : PromiseWorker{owner, "databento:DbnDecoder.writeAsync"},
           chunk_{Napi::Persistent(chunk)},  // keeps the bytes alive meanwhile
           data_{chunk.Data()},
-          size_{chunk.ByteLength()} {
-      owner_.Ref();
-    }
-
-    Napi::Promise Promise() const { return deferred_.Promise(); }
-
-    void Execute() override {
-      try {
-        owner_.decoder_->Write(data_, size_);
-      } catch (const DbnError& e) {
-        code_ = ToString(e.Code());
-        message_ = e.what();
-      } catch (const std::exception& e) {
-        code_ = "INTERNAL";
-        message_ = e.what();
-      }
-    }
-
-    void OnOK() override {
-      auto env = Env();
-      owner_.busy_ = false;
-      owner_.Unref();
-      owner_.ReportMemory(env);
-      if (code_.empty()) {
-        deferred_.Resolve(env.Undefined());
-      } else {
-        auto& ctor = env.GetInstanceData<Addon>()->dbn_error;
-        deferred_.Reject(MakeError(env, ctor, code_, message_).Value());
-      }
-    }
+          size_{chunk.ByteLength()} {}
 
    private:
-    NativeDecoder& owner_;
-    Napi::Promise::Deferred deferred_;
+    void Run() override { owner_.decoder_->Write(data_, size_); }
+    Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
+
     Napi::Reference<Napi::Uint8Array> chunk_;
     const std::uint8_t* data_;
     std::size_t size_;
-    std::string code_;
-    std::string message_;
   };
+  friend class PromiseWorker<NativeDecoder>;
+
+  void WorkDone(Napi::Env env) {
+    busy_ = false;
+    ReportMemory(env);
+  }
 
   void CheckIdle(Napi::Env env) const {
     if (busy_) {
@@ -155,10 +185,7 @@ class NativeDecoder : public Napi::ObjectWrap<NativeDecoder> {
   Napi::Value WriteAsync(const Napi::CallbackInfo& info) {
     CheckIdle(info.Env());
     busy_ = true;
-    auto* worker = new WriteWorker{*this, info[0].As<Napi::Uint8Array>()};
-    auto promise = worker->Promise();
-    worker->Queue();
-    return promise;
+    return (new WriteWorker{*this, info[0].As<Napi::Uint8Array>()})->Start();
   }
 
   Napi::Value Write(const Napi::CallbackInfo& info) {
@@ -263,57 +290,30 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
   }
 
  private:
-  class ReadWorker : public Napi::AsyncWorker {
+  class ReadWorker : public PromiseWorker<NativeFileStore> {
    public:
     ReadWorker(NativeFileStore& owner, std::size_t capacity)
-        : Napi::AsyncWorker{owner.Env(), "databento:DbnFileStore.read"},
-          owner_{owner},
-          deferred_{Napi::Promise::Deferred::New(owner.Env())},
-          buf_(capacity) {
-      owner_.Ref();  // keep the store alive while a thread uses it
-    }
-
-    Napi::Promise Promise() const { return deferred_.Promise(); }
-
-    void Execute() override {
-      try {
-        written_ = owner_.store_->ReadRecords(buf_.data(), buf_.size(), &count_);
-      } catch (const DbnError& e) {
-        failed_ = true;
-        code_ = ToString(e.Code());
-        message_ = e.what();
-      } catch (const std::exception& e) {
-        failed_ = true;
-        code_ = "INTERNAL";
-        message_ = e.what();
-      }
-    }
-
-    void OnOK() override {
-      auto env = Env();
-      owner_.busy_ = false;
-      owner_.Unref();
-      if (failed_) {
-        auto& ctor = env.GetInstanceData<Addon>()->dbn_error;
-        deferred_.Reject(MakeError(env, ctor, code_, message_).Value());
-      } else if (count_ == 0) {
-        deferred_.Resolve(env.Null());
-      } else {
-        deferred_.Resolve(MakeBatch(env, buf_.data(), written_, count_));
-      }
-      owner_.CloseIfRequested();
-    }
+        : PromiseWorker{owner, "databento:DbnFileStore.read"}, buf_(capacity) {}
 
    private:
-    NativeFileStore& owner_;
-    Napi::Promise::Deferred deferred_;
+    void Run() override {
+      written_ = owner_.store_->ReadRecords(buf_.data(), buf_.size(), &count_);
+    }
+    Napi::Value Result(Napi::Env env) override {
+      if (count_ == 0) return env.Null();
+      return MakeBatch(env, buf_.data(), written_, count_);
+    }
+
     std::vector<std::uint8_t> buf_;
     std::size_t written_{};
     std::size_t count_{};
-    bool failed_{};
-    std::string code_;
-    std::string message_;
   };
+  friend class PromiseWorker<NativeFileStore>;
+
+  void WorkDone(Napi::Env) {
+    busy_ = false;
+    CloseIfRequested();
+  }
 
   void CheckReadable(Napi::Env env) const {
     if (busy_) {
@@ -345,10 +345,7 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
   Napi::Value ReadAsync(const Napi::CallbackInfo& info) {
     CheckReadable(info.Env());
     busy_ = true;
-    auto* worker = new ReadWorker{*this, BatchBytes(info, 0)};
-    auto promise = worker->Promise();
-    worker->Queue();
-    return promise;
+    return (new ReadWorker{*this, BatchBytes(info, 0)})->Start();
   }
 
   Napi::Value Close(const Napi::CallbackInfo& info) {
