@@ -10,6 +10,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   DefineAddon(exports,
               {InstanceMethod("setErrorClasses", &Addon::SetErrorClasses)});
   InitDbn(env, exports);
+  InitLive(env, exports);
 }
 
 Napi::Value Addon::SetErrorClasses(const Napi::CallbackInfo& info) {

@@ -3,6 +3,7 @@
  *
  * - DBN files and streams: {@link DbnStore}, {@link DbnDecoder}, {@link DbnEncoder}
  * - Record views (one class per record type) and every enum of the DBN spec
+ * - Live data: {@link LiveThreaded} (events, async iteration) and {@link LiveBlocking} (pull)
  * - The historical API: {@link Historical} (metadata, timeseries, symbology, batch jobs)
  * - Symbol maps: {@link TsSymbolMap}, {@link PitSymbolMap}
  *
@@ -11,6 +12,7 @@
 export * from './errors.js';
 export * from './dbn/index.js';
 export * from './time.js';
+export * from './live/index.js';
 export * from './historical/index.js';
 export * from './symbology/index.js';
 export * from './generated/records.js';

@@ -1,0 +1,83 @@
+#pragma once
+
+// A live session whose records are read on its own thread and pushed to
+// callbacks in batches. Mirrors the official client's LiveThreaded, with
+// batches instead of single records: the callbacks run on the session
+// thread and may block it (that is how a slow consumer pushes back: the
+// thread stops reading and TCP flow control slows the gateway).
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "databento/live_blocking.hpp"
+
+namespace databento {
+
+class LiveThreaded {
+ public:
+  enum class KeepGoing : std::uint8_t { Continue, Stop };
+  enum class ExceptionAction : std::uint8_t {
+    Restart,  // start again (the callback may have called Reconnect + Resubscribe)
+    Stop,     // end the thread
+  };
+
+  struct Callbacks {
+    // After start_session: the session's metadata header.
+    std::function<void(Metadata)> metadata;
+    // A batch of whole records (`info.bytes` of `batch`). The callback may
+    // take the vector (move or swap); the thread then uses what is left in
+    // its place, resized as needed.
+    std::function<KeepGoing(std::vector<std::uint8_t>& batch, const RecordBatchInfo& info)> batch;
+    // A failure of the session (never called for errors caused by Stop()).
+    std::function<ExceptionAction(const LiveError& error)> exception;
+    // Last thing the thread does, whatever the reason it ends.
+    std::function<void()> exit;
+  };
+
+  // 64 KiB batches: big enough that per-batch costs vanish under load.
+  static constexpr std::size_t kDefaultBatchBytes = 64 * 1024;
+
+  explicit LiveThreaded(LiveOptions options, std::size_t batch_bytes = kDefaultBatchBytes);
+  // Stops and joins the thread.
+  ~LiveThreaded();
+  LiveThreaded(const LiveThreaded&) = delete;
+  LiveThreaded& operator=(const LiveThreaded&) = delete;
+
+  std::uint32_t Subscribe(LiveSubscription sub) { return blocking_->Subscribe(std::move(sub)); }
+
+  // Starts the thread: it connects (unless connected), sends start_session,
+  // reports the metadata and then batches until stopped or failed.
+  // Throws LiveError(InvalidState) while an earlier thread is still running.
+  void Start(Callbacks callbacks);
+  // As Start, but the thread first reconnects (new connection, new
+  // authentication) and resubscribes without start times: for a session
+  // whose thread ended with an error.
+  void Restart(Callbacks callbacks);
+
+  // Asks the thread to end; returns at once. Thread-safe, idempotent, final.
+  void Stop() { blocking_->Stop(); }
+  // Waits for the thread to end. Never call it from a callback.
+  void Join();
+  // Whether a thread was started and not yet joined.
+  bool Joinable() const;
+
+  LiveBlocking& Blocking() { return *blocking_; }
+  const LiveBlocking& Blocking() const { return *blocking_; }
+
+ private:
+  void Launch(Callbacks callbacks, bool reconnect_first);
+  void Run(const Callbacks& callbacks, bool reconnect_first);
+
+  std::unique_ptr<LiveBlocking> blocking_;
+  const std::size_t batch_bytes_;
+  mutable std::mutex thread_mu_;
+  std::thread thread_;
+};
+
+}  // namespace databento

@@ -1,0 +1,332 @@
+/**
+ * Options of the live clients and subscriptions, their validation (before
+ * any network I/O) and their conversion to what the addon takes.
+ * @module
+ */
+import { release, type } from 'node:os';
+import { InvalidArgumentError, type LiveError } from '../errors.js';
+import { schemaFromName, schemaName, stypeFromName, stypeName } from '../generated/enums.js';
+import type { UpgradePolicy } from '../dbn/options.js';
+import { packageVersion } from '../historical/version.js';
+
+/**
+ * Opt-in automatic reconnection. When a streaming session fails with a
+ * connection problem (`CONNECTION_CLOSED`, `HEARTBEAT_TIMEOUT`,
+ * `CONNECT_FAILED`, `TIMEOUT`, or a gateway `internal_error`), the client
+ * waits, reconnects, resubscribes (without `start`: no replay; snapshots are
+ * requested again), starts again and emits `reconnect` with the gap. Without a
+ * policy nothing is retried behind your back.
+ */
+export interface ReconnectPolicy {
+  /** Attempts per failure before giving up with the last error (≥ 1; `Infinity` allowed). */
+  maxAttempts: number;
+  /**
+   * Wait before attempt `n` (1-based): a fixed number of milliseconds, or a
+   * function of the attempt and the error. Default: 250 ms doubling per
+   * attempt, at most 10 s.
+   */
+  backoffMs?: number | ((attempt: number, error: LiveError) => number);
+}
+
+/** Options shared by {@link LiveThreaded} and {@link LiveBlocking}. */
+export interface LiveOptions {
+  /** 32-character API key. Default `process.env.DATABENTO_API_KEY`. Never sent, logged or put in errors. */
+  key?: string;
+  /** Dataset code, e.g. `'GLBX.MDP3'`. One session streams one dataset. */
+  dataset: string;
+  /** Gateway host. Default: derived from the dataset (`glbx-mdp3.lsg.databento.com`). */
+  gateway?: string;
+  /** Gateway port. Default 13000. */
+  port?: number;
+  /** Ask the gateway to append its send time (`ts_out`) to every record. Default false. */
+  tsOut?: boolean;
+  /** Gateway heartbeat interval in seconds, 5 to 1800 (gateway default 30). The client fails with `HEARTBEAT_TIMEOUT` after interval + 5 s without data. */
+  heartbeatIntervalS?: number;
+  /** `'zstd'` compresses the stream from the gateway. Default `'none'`. */
+  compression?: 'none' | 'zstd';
+  /** What the gateway does when this client reads too slowly: `'warn'` or `'skip'`. Default: the gateway's. */
+  slowReaderBehavior?: 'warn' | 'skip';
+  /** Records of older DBN versions: `'upgrade'` to v3 (default) or `'as-is'`. */
+  upgradePolicy?: UpgradePolicy;
+  /** Automatic reconnection; off by default. */
+  reconnect?: ReconnectPolicy;
+  /** Closing the client when aborted; pending calls reject with `LiveError('ABORTED')`. */
+  signal?: AbortSignal;
+  /** Appended to the user agent sent to the gateway, e.g. `'myapp/1.0'`. */
+  userAgentExtension?: string;
+  /** TCP connect timeout in ms. Default 10000. */
+  connectTimeoutMs?: number;
+  /** Timeout of the whole authentication exchange in ms. Default 30000. */
+  authTimeoutMs?: number;
+}
+
+/** Options of {@link LiveThreaded}: {@link LiveOptions} plus delivery tuning. */
+export interface LiveThreadedOptions extends LiveOptions {
+  /** Bytes per batch handed to JS under load, 1 KiB to 16 MiB. Default 64 KiB. */
+  batchBytes?: number;
+  /** Batches the native thread may queue before it stops reading the socket. Default 16. */
+  queueBatches?: number;
+}
+
+/** What {@link LiveThreaded.subscribe} and {@link LiveBlocking.subscribe} take. */
+export interface SubscriptionRequest {
+  /** Schema name, e.g. `'mbo'`, `'trades'`, `'definition'`. */
+  schema: string;
+  /** Symbols (or instrument ids); `'ALL_SYMBOLS'` for the whole dataset. Lists longer than 500 are sent in chunks. */
+  symbols: string | number | readonly (string | number)[];
+  /** Symbology of `symbols`. Default `'raw_symbol'`. */
+  stypeIn?: string;
+  /**
+   * Intraday replay start: UNIX nanoseconds (bigint or number), a Date, or a
+   * string passed to the gateway verbatim (e.g. `'2024-11-20T14:00:00'`).
+   * `0n` replays everything available. Omit for live data only.
+   */
+  start?: bigint | number | Date | string;
+  /** Request an MBO book snapshot first (MBO only; not with `start`). Default false. */
+  snapshot?: boolean;
+}
+
+/** A subscription as the session keeps it (see {@link LiveThreaded.subscriptions}). */
+export interface Subscription {
+  /** Subscription id (1, 2, …), echoed by the gateway's acknowledgement. */
+  id: number;
+  schema: string;
+  stypeIn: string;
+  symbols: string[];
+  /** UNIX ns, or the verbatim string; absent when live-only. */
+  start?: bigint | string;
+  snapshot: boolean;
+}
+
+/** The gap a reconnection left, as the `reconnect` event reports it. */
+export interface ReconnectEvent {
+  /** Attempt that succeeded (1-based). */
+  attempt: number;
+  /** The error that caused the reconnection. */
+  error: LiveError;
+  /** ts_event of the last market-data record before the failure; null if none was received. */
+  lastTs: bigint | null;
+  /** Start of the new session (its metadata `start`): data between `lastTs` and this was missed. */
+  firstTs: bigint;
+  /** The new session id. */
+  sessionId: string;
+}
+
+/** @internal Options as the addon takes them. */
+export interface NativeLiveOptions {
+  key: string;
+  dataset: string;
+  gateway: string;
+  port: number;
+  tsOut: boolean;
+  compression: number;
+  heartbeatIntervalS?: number;
+  slowReaderBehavior?: number;
+  upgradePolicy: number;
+  userAgent: string;
+  connectTimeoutMs: number;
+  authTimeoutMs: number;
+  batchBytes?: number;
+  queueBatches?: number;
+}
+
+/** @internal A subscription as the addon takes it. */
+export interface NativeSubscription {
+  schema: number;
+  stypeIn: number;
+  symbols: string[];
+  start?: bigint | string;
+  snapshot: boolean;
+}
+
+/** @internal A subscription as the addon reports it. */
+export interface NativeSubscriptionOut extends NativeSubscription {
+  id: number;
+}
+
+/** @internal Resolved reconnect policy. */
+export interface ResolvedReconnect {
+  maxAttempts: number;
+  delay(attempt: number, error: LiveError): number;
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+const SEPARATORS = /[|\n\r]/;
+
+function isInt(x: unknown, min: number, max: number): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
+}
+
+function bad(message: string): never {
+  throw new InvalidArgumentError(message);
+}
+
+/** `Databento/<ver> databento-node/<ver> Node.js/<ver> Linux/<release>[ <ext>]`. @internal */
+export function liveUserAgent(extension?: string): string {
+  const v = packageVersion();
+  const base = `Databento/${v} databento-node/${v} Node.js/${process.versions.node} ${type()}/${release()}`;
+  return extension ? `${base} ${extension}` : base;
+}
+
+/** Validates client options; throws InvalidArgumentError before any I/O. @internal */
+export function nativeLiveOptions(opts: LiveThreadedOptions): NativeLiveOptions {
+  if (opts === null || typeof opts !== 'object') bad('options must be an object');
+  const key = opts.key ?? process.env.DATABENTO_API_KEY;
+  if (key === undefined || key === '') {
+    bad('no API key: pass options.key or set DATABENTO_API_KEY');
+  }
+  // The key's value is never echoed, only its length.
+  if (typeof key !== 'string' || key.length !== 32) {
+    bad(`the API key must be a string of 32 characters (got ${typeof key === 'string' ? key.length : typeof key})`);
+  }
+  if (!/^[\x21-\x7e]{32}$/.test(key)) bad('the API key must be printable ASCII');
+  if (typeof opts.dataset !== 'string' || opts.dataset === '' || SEPARATORS.test(opts.dataset)) {
+    bad('dataset must be a dataset code such as "GLBX.MDP3"');
+  }
+  if (opts.gateway !== undefined && (typeof opts.gateway !== 'string' || opts.gateway === '' || SEPARATORS.test(opts.gateway))) {
+    bad('gateway must be a host name or address');
+  }
+  if (opts.port !== undefined && !isInt(opts.port, 1, 65535)) bad(`port must be an integer 1..65535, not ${opts.port}`);
+  if (opts.tsOut !== undefined && typeof opts.tsOut !== 'boolean') bad('tsOut must be a boolean');
+  if (opts.heartbeatIntervalS !== undefined && !isInt(opts.heartbeatIntervalS, 5, 1800)) {
+    bad(`heartbeatIntervalS must be an integer from 5 to 1800, not ${opts.heartbeatIntervalS}`);
+  }
+  const compression = opts.compression ?? 'none';
+  if (compression !== 'none' && compression !== 'zstd') bad(`compression must be 'none' or 'zstd', not ${JSON.stringify(compression)}`);
+  const srb = opts.slowReaderBehavior;
+  if (srb !== undefined && srb !== 'warn' && srb !== 'skip') bad(`slowReaderBehavior must be 'warn' or 'skip', not ${JSON.stringify(srb)}`);
+  const policy = opts.upgradePolicy ?? 'upgrade';
+  if (policy !== 'upgrade' && policy !== 'as-is') bad(`upgradePolicy must be 'upgrade' or 'as-is', not ${JSON.stringify(policy)}`);
+  const ext = opts.userAgentExtension;
+  if (ext !== undefined && (typeof ext !== 'string' || SEPARATORS.test(ext))) bad('userAgentExtension may not contain | or newlines');
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+  const authTimeoutMs = opts.authTimeoutMs ?? 30_000;
+  if (!isInt(connectTimeoutMs, 1, 3_600_000)) bad('connectTimeoutMs must be a positive integer of milliseconds');
+  if (!isInt(authTimeoutMs, 1, 3_600_000)) bad('authTimeoutMs must be a positive integer of milliseconds');
+  if (opts.batchBytes !== undefined && !isInt(opts.batchBytes, 1024, 16 * 1024 * 1024)) bad('batchBytes must be an integer from 1024 to 16 MiB');
+  if (opts.queueBatches !== undefined && !isInt(opts.queueBatches, 1, 1024)) bad('queueBatches must be an integer from 1 to 1024');
+  if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) bad('signal must be an AbortSignal');
+  if (opts.reconnect !== undefined) resolveReconnect(opts.reconnect);
+  const out: NativeLiveOptions = {
+    key,
+    dataset: opts.dataset,
+    gateway: opts.gateway ?? '',
+    port: opts.port ?? 13000,
+    tsOut: opts.tsOut ?? false,
+    compression: compression === 'zstd' ? 1 : 0,
+    upgradePolicy: policy === 'upgrade' ? 3 : 1,
+    userAgent: liveUserAgent(ext),
+    connectTimeoutMs,
+    authTimeoutMs,
+  };
+  if (opts.heartbeatIntervalS !== undefined) out.heartbeatIntervalS = opts.heartbeatIntervalS;
+  if (srb !== undefined) out.slowReaderBehavior = srb === 'skip' ? 1 : 0;
+  if (opts.batchBytes !== undefined) out.batchBytes = opts.batchBytes;
+  if (opts.queueBatches !== undefined) out.queueBatches = opts.queueBatches;
+  return out;
+}
+
+/** @internal */
+export function resolveReconnect(policy: ReconnectPolicy): ResolvedReconnect {
+  if (policy === null || typeof policy !== 'object') bad('reconnect must be an object');
+  const { maxAttempts, backoffMs } = policy;
+  if (!(maxAttempts === Infinity || isInt(maxAttempts, 1, Number.MAX_SAFE_INTEGER))) {
+    bad('reconnect.maxAttempts must be a positive integer or Infinity');
+  }
+  if (backoffMs !== undefined && typeof backoffMs !== 'function' && !(typeof backoffMs === 'number' && backoffMs >= 0 && Number.isFinite(backoffMs))) {
+    bad('reconnect.backoffMs must be a non-negative number or a function');
+  }
+  return {
+    maxAttempts,
+    delay(attempt, error) {
+      const ms =
+        typeof backoffMs === 'function'
+          ? backoffMs(attempt, error)
+          : (backoffMs ?? Math.min(250 * 2 ** (attempt - 1), 10_000));
+      return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 2 ** 31 - 1) : 0;
+    },
+  };
+}
+
+/** Converts and validates a subscription request. @internal */
+export function nativeSubscription(req: SubscriptionRequest): NativeSubscription {
+  if (req === null || typeof req !== 'object') bad('subscription must be an object');
+  if (typeof req.schema !== 'string') bad('subscription.schema must be a schema name such as "mbo"');
+  const schema = schemaFromName(req.schema);
+  if (schema === undefined) bad(`unknown schema "${req.schema}"`);
+  const stypeName_ = req.stypeIn ?? 'raw_symbol';
+  const stypeIn = typeof stypeName_ === 'string' ? stypeFromName(stypeName_) : undefined;
+  if (stypeIn === undefined) bad(`unknown stypeIn "${String(stypeName_)}"`);
+  const raw = req.symbols;
+  const list = typeof raw === 'string' || typeof raw === 'number' ? [raw] : raw;
+  if (!Array.isArray(list)) bad('subscription.symbols must be a symbol or an array of symbols');
+  if (list.length === 0) bad('subscription.symbols may not be empty');
+  const symbols = list.map((s) => {
+    if (typeof s === 'number') {
+      if (!isInt(s, 0, 0xffffffff)) bad(`instrument id ${s} is not a u32`);
+      return String(s);
+    }
+    if (typeof s !== 'string' || s === '' || /[|,\n\r]/.test(s)) {
+      bad(`invalid symbol ${JSON.stringify(s)}: symbols may not be empty or contain , | or newlines`);
+    }
+    return s;
+  });
+  const snapshot = req.snapshot ?? false;
+  if (typeof snapshot !== 'boolean') bad('subscription.snapshot must be a boolean');
+  const out: NativeSubscription = { schema, stypeIn, symbols, snapshot };
+  if (req.start !== undefined) {
+    if (snapshot) bad('a subscription cannot have both start and snapshot');
+    out.start = startValue(req.start);
+  }
+  return out;
+}
+
+function startValue(start: bigint | number | Date | string): bigint | string {
+  if (typeof start === 'bigint') {
+    if (start < 0n || start > U64_MAX) bad(`start ${start} is outside 0..2^64-1`);
+    return start;
+  }
+  if (typeof start === 'number') {
+    if (!Number.isSafeInteger(start) || start < 0) bad('start must be a non-negative integer of nanoseconds (use a bigint for large values)');
+    return BigInt(start);
+  }
+  if (start instanceof Date) {
+    const ms = start.getTime();
+    if (Number.isNaN(ms) || ms < 0) bad('start is an invalid Date');
+    return BigInt(ms) * 1_000_000n;
+  }
+  if (typeof start === 'string') {
+    if (start === '' || SEPARATORS.test(start)) bad('start may not be empty or contain | or newlines');
+    return start;
+  }
+  bad('start must be a bigint of nanoseconds, a number, a Date or a string');
+}
+
+/** @internal */
+export function subscriptionFromNative(s: NativeSubscriptionOut): Subscription {
+  const out: Subscription = {
+    id: s.id,
+    schema: schemaName(s.schema) ?? String(s.schema),
+    stypeIn: stypeName(s.stypeIn) ?? String(s.stypeIn),
+    symbols: s.symbols,
+    snapshot: s.snapshot,
+  };
+  if (s.start !== undefined) out.start = s.start;
+  return out;
+}
+
+/** Error codes the reconnect policy retries. @internal */
+export function isRetriable(error: LiveError): boolean {
+  switch (error.code) {
+    case 'CONNECTION_CLOSED':
+    case 'HEARTBEAT_TIMEOUT':
+    case 'CONNECT_FAILED':
+    case 'TIMEOUT':
+      return true;
+    case 'GATEWAY_ERROR':
+      // Only the gateway's internal_error (6) is worth retrying.
+      return (error as LiveError & { gatewayCode?: number }).gatewayCode === 6;
+    default:
+      return false;
+  }
+}

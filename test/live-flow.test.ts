@@ -1,0 +1,308 @@
+// Flow control and lifecycle: pause/resume and slow consumers keep memory
+// bounded (the native thread stops reading, TCP pushes back), close during a
+// burst, worker_threads, and processes that exit by themselves.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveError } from '../lib/errors.js';
+import { LiveThreaded, type LiveThreadedOptions } from '../lib/live/index.js';
+import { encodeMboRecords, MOCK_API_KEY, MockLiveGateway, type MockLiveGatewayOptions } from './mock/live-gateway.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+async function gateway(options: MockLiveGatewayOptions = {}): Promise<MockLiveGateway> {
+  const gw = await MockLiveGateway.start({ acks: false, symbolMappings: false, ...options });
+  cleanups.push(() => gw.close());
+  return gw;
+}
+
+function threaded(port: number, extra: Partial<LiveThreadedOptions> = {}): LiveThreaded {
+  const client = new LiveThreaded({ key: MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port, ...extra });
+  cleanups.push(() => client.close());
+  return client;
+}
+
+async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+// Workers and child processes load the TypeScript sources through a tiny
+// loader hook that transpiles them with the project's own TypeScript.
+let loaderDir: string;
+let register: string;
+beforeAll(() => {
+  loaderDir = mkdtempSync(join(tmpdir(), 'databento-live-loader-'));
+  const ts = pathToFileURL(join(ROOT, 'node_modules/typescript/lib/typescript.js')).href;
+  writeFileSync(
+    join(loaderDir, 'hooks.mjs'),
+    `import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ts from ${JSON.stringify(ts)};
+export async function resolve(specifier, context, next) {
+  if (specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
+    const url = new URL(specifier, context.parentURL);
+    const tsUrl = url.href.slice(0, -3) + '.ts';
+    if (url.protocol === 'file:' && !existsSync(fileURLToPath(url)) && existsSync(fileURLToPath(tsUrl))) {
+      return { url: tsUrl, format: 'module', shortCircuit: true };
+    }
+  }
+  return next(specifier, context);
+}
+export async function load(url, context, next) {
+  if (!url.endsWith('.ts')) return next(url, context);
+  const source = await readFile(fileURLToPath(url), 'utf8');
+  const out = ts.transpileModule(source, { fileName: fileURLToPath(url), compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  return { format: 'module', source: out.outputText, shortCircuit: true };
+}
+`,
+  );
+  register = join(loaderDir, 'register.mjs');
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(loaderDir, 'hooks.mjs')).href)});\n`);
+});
+afterAll(() => rmSync(loaderDir, { recursive: true, force: true }));
+
+/** Module code for a worker or child: registers the loader, then runs `body` with `lib` = lib/live and `mock`. */
+function script(body: string): string {
+  return `(async () => {
+  await import(${JSON.stringify(pathToFileURL(register).href)});
+  const lib = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'lib/live/index.ts')).href)});
+  const mock = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'test/mock/live-gateway.ts')).href)});
+  ${body}
+})().catch((e) => { console.error(e); process.exit(99); });`;
+}
+
+describe('backpressure', () => {
+  it('pause() stops delivery and reading; memory stays bounded; resume() delivers everything', async () => {
+    const total = 1_500_000;
+    const records = encodeMboRecords(total);
+    const gw = await gateway();
+    const client = threaded(gw.port, { queueBatches: 8 });
+    client.subscribe({ schema: 'mbo', symbols: 'A' });
+    let count = 0;
+    client.on('batch', (b) => (count += b.count));
+    await client.start();
+    client.pause();
+    const session = gw.sessions[0]!;
+    const streaming = session.stream(records, { chunkBytes: 1 << 20 });
+    global.gc?.();
+    const rss0 = process.memoryUsage().rss;
+    await sleep(600);
+    const pausedCount = count;
+    await sleep(300);
+    expect(count).toBe(pausedCount); // nothing delivered while paused
+    expect(client.bufferedBatches).toBeLessThanOrEqual(8 + 2);
+    // The mock could not write everything: TCP pushed back.
+    expect(session.bytesSent).toBeLessThan(records.length);
+    expect(process.memoryUsage().rss - rss0).toBeLessThan(64 * 2 ** 20);
+    client.resume();
+    await until(() => count === total, 15_000, 'every record after resume');
+    await streaming;
+    expect(count).toBe(total);
+  });
+
+  it('a slow async consumer throttles the gateway instead of buffering', async () => {
+    const total = 2_000_000;
+    const records = encodeMboRecords(total);
+    const gw = await gateway();
+    const client = threaded(gw.port);
+    client.subscribe({ schema: 'mbo', symbols: 'A' });
+    await client.start();
+    const session = gw.sessions[0]!;
+    void session.stream(records, { chunkBytes: 1 << 20 });
+    let received = 0;
+    let maxBuffered = 0;
+    let maxLag = 0;
+    const t0 = Date.now();
+    for await (const batch of client.batches()) {
+      received += batch.byteLength;
+      maxBuffered = Math.max(maxBuffered, client.bufferedBatches);
+      maxLag = Math.max(maxLag, session.bytesSent - received);
+      await sleep(2);
+      if (Date.now() - t0 > 1000) break;
+    }
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThan(records.length);
+    expect(maxBuffered).toBeLessThanOrEqual(16 + 2 + 2);
+    // In flight at most: kernel socket buffers (up to 32 MiB here) plus a chunk.
+    expect(maxLag).toBeLessThan(72 * 2 ** 20);
+  });
+
+  it('close() during a burst ends promptly: one close event, no error, nothing after', async () => {
+    const records = encodeMboRecords(3_000_000);
+    const gw = await gateway();
+    const client = threaded(gw.port);
+    client.subscribe({ schema: 'mbo', symbols: 'A' });
+    await client.start();
+    let count = 0;
+    let closes = 0;
+    const errors: LiveError[] = [];
+    client.on('error', (e) => errors.push(e));
+    client.on('close', () => closes++);
+    const first = new Promise<void>((resolve) => client.once('batch', () => resolve()));
+    client.on('batch', (b) => (count += b.count));
+    const session = gw.sessions[0]!;
+    void session.stream(records);
+    await first;
+    const t0 = Date.now();
+    await client.close();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const after = count;
+    await client.close(); // idempotent
+    await session.waitForClose(5000);
+    await sleep(50);
+    expect(count).toBe(after);
+    expect(count).toBeLessThan(3_000_000);
+    expect(closes).toBe(1);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('worker_threads', () => {
+  it('LiveBlocking.nextRecord() blocks a worker, not the main thread', async () => {
+    const gw = await gateway({ records: encodeMboRecords(2500) });
+    const worker = new Worker(
+      script(`
+      const { parentPort, workerData } = await import('node:worker_threads');
+      const client = new lib.LiveBlocking({ key: mock.MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port: workerData.port });
+      client.subscribe({ schema: 'mbo', symbols: 'A' });
+      const md = client.startSync();
+      let n = 0, last = -1n, ordered = true;
+      for (let rec; (rec = client.nextRecord(2000)) !== null; ) {
+        if (rec.order_id <= last) ordered = false;
+        last = rec.order_id;
+        if (++n === 2500) break;
+      }
+      const timedOut = client.nextRecord(100);
+      await client.close();
+      parentPort.postMessage({ n, ordered, dataset: md.dataset, timedOut });
+    `),
+      { eval: true, workerData: { port: gw.port } },
+    );
+    const result = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    expect(result).toEqual({ n: 2500, ordered: true, dataset: 'GLBX.MDP3', timedOut: null });
+    expect(await new Promise((r) => worker.once('exit', r))).toBe(0);
+  });
+
+  it('a worker streaming with LiveThreaded can be terminated mid-burst; one that closes exits by itself', async () => {
+    const gw = await gateway();
+    gw.records = () => (function* () {
+      const chunk = encodeMboRecords(50_000);
+      for (;;) yield chunk;
+    })();
+    const body = (closeIt: boolean) => `
+      const { parentPort, workerData } = await import('node:worker_threads');
+      const client = new lib.LiveThreaded({ key: mock.MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port: workerData.port });
+      client.subscribe({ schema: 'mbo', symbols: 'A' });
+      await client.start();
+      let n = 0;
+      client.on('batch', (b) => {
+        n += b.count;
+        if (n >= 100000 && n - b.count < 100000) {
+          parentPort.postMessage(n);
+          if (${closeIt}) void client.close();
+        }
+      });
+    `;
+    for (const closeIt of [false, true]) {
+      const worker = new Worker(script(body(closeIt)), { eval: true, workerData: { port: gw.port } });
+      const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+      worker.once('error', (e) => console.error(e));
+      const n = await new Promise<number>((resolve) => worker.once('message', resolve));
+      expect(n).toBeGreaterThanOrEqual(100_000);
+      if (!closeIt) {
+        const t0 = Date.now();
+        await worker.terminate();
+        expect(Date.now() - t0).toBeLessThan(3000);
+        expect(await exited).toBe(1);
+      } else {
+        expect(await Promise.race([exited, sleep(5000).then(() => 'stuck')])).toBe(0);
+      }
+    }
+    // The main thread's addon is unaffected.
+    const client = threaded(gw.port);
+    client.subscribe({ schema: 'mbo', symbols: 'A' });
+    await client.start();
+  });
+});
+
+describe('process exit', () => {
+  function run(body: string, timeoutMs: number): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; ms: number }> {
+    const t0 = Date.now();
+    return new Promise((resolve) => {
+      const child = execFile(process.execPath, ['--input-type=module', '-e', script(body)], { timeout: timeoutMs, cwd: ROOT }, (err, stdout, stderr) => {
+        resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr, ms: Date.now() - t0 });
+      });
+    });
+  }
+
+  it('a process whose clients are closed exits by itself', async () => {
+    const r = await run(
+      `
+      const gw = await mock.MockLiveGateway.start({ records: mock.encodeMboRecords(10000) });
+      const client = new lib.LiveThreaded({ key: mock.MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port: gw.port });
+      client.subscribe({ schema: 'mbo', symbols: 'A' });
+      await client.start();
+      let n = 0;
+      for await (const rec of client) if (++n === 5000) break;
+      await client.close();
+      const blocking = new lib.LiveBlocking({ key: mock.MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port: gw.port });
+      blocking.subscribe({ schema: 'mbo', symbols: 'A' });
+      await blocking.start();
+      await blocking.next(1000);
+      await blocking.close();
+      await gw.close();
+      console.log('done', n);
+    `,
+      20_000,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('done 5000');
+    expect(r.code).toBe(0);
+  });
+
+  it('an unref()ed client streaming does not keep the process alive; a referenced one does', async () => {
+    const gw = await gateway();
+    gw.records = () => (function* () {
+      const chunk = encodeMboRecords(1000);
+      for (;;) yield chunk;
+    })();
+    const body = (unref: boolean) => `
+      const client = new lib.LiveThreaded({ key: mock.MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port: ${gw.port} });
+      client.subscribe({ schema: 'mbo', symbols: 'A' });
+      await client.start();
+      await new Promise((resolve) => client.once('batch', resolve));
+      ${unref ? 'client.unref();' : ''}
+      console.log('streaming');
+    `;
+    const unrefd = await run(body(true), 10_000);
+    expect(unrefd.stdout.trim()).toBe('streaming');
+    expect(unrefd.stderr).toBe('');
+    expect(unrefd.code).toBe(0);
+    expect(unrefd.signal).toBeNull();
+
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script(body(false))], { cwd: ROOT, stdio: 'pipe' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    expect(await Promise.race([exited, sleep(1000).then(() => 'alive')])).toBe('alive');
+    child.kill('SIGKILL');
+    await exited;
+  });
+});

@@ -1,0 +1,813 @@
+/**
+ * A mock of Databento's live subscription gateway: a real TCP server on
+ * 127.0.0.1 that speaks the gateway protocol exactly — greeting, CRAM
+ * challenge (verified against the configured keys), authentication and
+ * subscription lines in any token order, `start_session`, a DBN metadata
+ * header, symbol mappings, subscription acknowledgements, records,
+ * heartbeats, error records, zstd when negotiated and `ts_out` suffixes.
+ * It records every line it receives, and can be told to misbehave: refuse
+ * authentication, close mid-record, go silent, send garbage, or stream
+ * records as fast as the socket takes them.
+ *
+ * ```ts
+ * import { MockLiveGateway, MOCK_API_KEY } from 'databento-node/testing';
+ * import { LiveThreaded } from 'databento-node';
+ *
+ * const gateway = await MockLiveGateway.start({ records: './trades.dbn' });
+ * const client = new LiveThreaded({ key: MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port: gateway.port });
+ * client.subscribe({ schema: 'trades', symbols: ['ESZ4'] });
+ * await client.start();
+ * console.log(gateway.sessions[0].lines);
+ * await client.close();
+ * await gateway.close();
+ * ```
+ *
+ * Only Node built-ins and this package's own code are used, so it runs under
+ * any test framework.
+ * @module
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { DbnEncoder } from '../../lib/dbn/encoder.js';
+import { DbnStore } from '../../lib/dbn/store.js';
+import { schemaFromName, stypeFromName } from '../../lib/generated/enums.js';
+
+/** A 32-character API key the mock accepts by default. */
+export const MOCK_API_KEY = 'db-MockLiveGatewayKey0123456789A';
+
+const UNDEF_TIMESTAMP = (1n << 64n) - 1n;
+const RTYPE_ERROR = 0x15;
+const RTYPE_SYMBOL_MAPPING = 0x16;
+const RTYPE_SYSTEM = 0x17;
+
+/** What the mock does wrong, per connection. Everything is off by default. */
+export interface MockLiveBehavior {
+  /** Close the connection as soon as it is accepted. */
+  closeOnConnect?: boolean;
+  /** Accept, then send nothing at all (the client's authentication timeout fires). */
+  silentOnConnect?: boolean;
+  /** Send this instead of the `cram=<challenge>` line (e.g. garbage). */
+  challengeLine?: string;
+  /** Refuse authentication with this text (`true`: `Authentication failed.`), then close. */
+  refuseAuth?: boolean | string;
+  /** Send this line (without newline) as the authentication response instead of the normal one. */
+  authResponse?: string;
+  /**
+   * After `start_session`:
+   * - `'stream'` (default): metadata, mappings, acks, records, heartbeats when idle;
+   * - `'silent'`: metadata, then nothing (not even heartbeats);
+   * - `'close'`: metadata and records, then close;
+   * - `'close-mid-record'`: metadata and records, half a record, then close;
+   * - `'garbage'`: metadata, then bytes that are not DBN records.
+   */
+  afterStart?: 'stream' | 'silent' | 'close' | 'close-mid-record' | 'garbage';
+  /** After the records, send this ErrorMsg (e.g. code 6 `internal_error`) and close if `close` (default true). */
+  errorAfterRecords?: { code: number; text: string; close?: boolean };
+  /** Close once the records are sent. */
+  closeAfterRecords?: boolean;
+  /** Send heartbeat SystemMsgs after heartbeat_interval_s of silence (default true). */
+  heartbeats?: boolean;
+}
+
+/** Records to serve after `start_session`. */
+export type MockRecordSource =
+  | Uint8Array
+  | string
+  | ((session: MockLiveSession) => Iterable<Uint8Array> | AsyncIterable<Uint8Array>);
+
+/** Options of {@link MockLiveGateway.start}. */
+export interface MockLiveGatewayOptions {
+  /** API keys accepted (default `[MOCK_API_KEY]`). */
+  keys?: string[];
+  /** Interface to listen on (default `127.0.0.1`). */
+  host?: string;
+  /** Port (default 0: any free port). */
+  port?: number;
+  /** Value of the greeting's `lsg_version` (default `0.7.2`). */
+  lsgVersion?: string;
+  /** DBN version of the metadata header, 2 or 3 (default 3). Records are sent as given. */
+  dbnVersion?: 2 | 3;
+  /** Metadata `start` of each session, UNIX ns (default: the time of `start_session`). */
+  sessionStart?: bigint;
+  /**
+   * Records sent after the mappings and acks: raw DBN records (already in
+   * the metadata's version), a DBN file path (decoded and upgraded to v3), or
+   * a function returning chunks of records for a session.
+   */
+  records?: MockRecordSource;
+  /** Instrument id of a subscribed symbol (default: a stable hash; numeric symbols map to themselves). */
+  instrumentId?: (symbol: string, stypeIn: string) => number;
+  /** Send a SymbolMappingMsg per subscribed symbol (default true). */
+  symbolMappings?: boolean;
+  /** Send a subscription-acknowledgement SystemMsg per subscription (default true). */
+  acks?: boolean;
+  /** Misbehaviour, for every connection or per connection index (0-based). */
+  behavior?: MockLiveBehavior | ((sessionIndex: number) => MockLiveBehavior);
+}
+
+/** One subscription line as the mock parsed it. */
+export interface MockSubscriptionLine {
+  schema: string;
+  stypeIn: string;
+  symbols: string[];
+  /** As sent: decimal nanoseconds or the verbatim string. */
+  start?: string;
+  snapshot: boolean;
+  id?: number;
+  isLast: boolean;
+  /** Every key/value of the line. */
+  fields: Record<string, string>;
+}
+
+/** A subscription assembled from its chunk lines (up to `is_last=1`). */
+export interface MockSubscription extends Omit<MockSubscriptionLine, 'isLast' | 'fields'> {
+  /** Number of lines it arrived in. */
+  lines: number;
+}
+
+/** Fields of {@link encodeSymbolMappingMsg}. */
+export interface SymbolMappingInit {
+  instrumentId: number;
+  stypeIn?: number;
+  stypeInSymbol: string;
+  stypeOut?: number;
+  stypeOutSymbol: string;
+  startTs?: bigint;
+  endTs?: bigint;
+  tsEvent?: bigint;
+  publisherId?: number;
+}
+
+/** Current time as UNIX nanoseconds (millisecond resolution). */
+export function nowNanos(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+function header(dv: DataView, lengthBytes: number, rtype: number, publisherId: number, instrumentId: number, tsEvent: bigint): void {
+  dv.setUint8(0, lengthBytes / 4);
+  dv.setUint8(1, rtype);
+  dv.setUint16(2, publisherId, true);
+  dv.setUint32(4, instrumentId, true);
+  dv.setBigUint64(8, tsEvent, true);
+}
+
+function putCStr(bytes: Uint8Array, offset: number, width: number, text: string): void {
+  const b = Buffer.from(text, 'latin1');
+  bytes.set(b.subarray(0, width - 1), offset);
+}
+
+/** A SystemMsg (DBN v2/v3 layout, 320 bytes): heartbeat (code 0), subscription ack (1), … */
+export function encodeSystemMsg(msg: string, code: number, tsEvent: bigint = nowNanos()): Uint8Array {
+  const out = new Uint8Array(320);
+  header(new DataView(out.buffer), 320, RTYPE_SYSTEM, 0, 0, tsEvent);
+  putCStr(out, 16, 303, msg);
+  out[319] = code;
+  return out;
+}
+
+/** An ErrorMsg (DBN v2/v3 layout, 320 bytes). Fatal codes: 1, 2, 3, 5, 6, 8. */
+export function encodeErrorMsg(err: string, code: number, isLast = 1, tsEvent: bigint = nowNanos()): Uint8Array {
+  const out = new Uint8Array(320);
+  header(new DataView(out.buffer), 320, RTYPE_ERROR, 0, 0, tsEvent);
+  putCStr(out, 16, 302, err);
+  out[318] = code;
+  out[319] = isLast;
+  return out;
+}
+
+/** A SymbolMappingMsg (DBN v2/v3 layout, 176 bytes). */
+export function encodeSymbolMappingMsg(m: SymbolMappingInit): Uint8Array {
+  const out = new Uint8Array(176);
+  const dv = new DataView(out.buffer);
+  const ts = m.tsEvent ?? nowNanos();
+  header(dv, 176, RTYPE_SYMBOL_MAPPING, m.publisherId ?? 1, m.instrumentId, ts);
+  out[16] = m.stypeIn ?? 1;
+  putCStr(out, 17, 71, m.stypeInSymbol);
+  out[88] = m.stypeOut ?? 1;
+  putCStr(out, 89, 71, m.stypeOutSymbol);
+  dv.setBigUint64(160, m.startTs ?? ts, true);
+  dv.setBigUint64(168, m.endTs ?? UNDEF_TIMESTAMP, true);
+  return out;
+}
+
+/** A TradeMsg (48 bytes) with the given fields; the rest are zeros. */
+export function encodeTradeMsg(t: {
+  instrumentId: number;
+  tsEvent: bigint;
+  price: bigint;
+  size: number;
+  side?: 'A' | 'B' | 'N';
+  sequence?: number;
+  publisherId?: number;
+}): Uint8Array {
+  const out = new Uint8Array(48);
+  const dv = new DataView(out.buffer);
+  header(dv, 48, 0x00, t.publisherId ?? 1, t.instrumentId, t.tsEvent);
+  dv.setBigInt64(16, t.price, true);
+  dv.setUint32(24, t.size, true);
+  out[28] = 0x54; // 'T'
+  out[29] = (t.side ?? 'N').charCodeAt(0);
+  out[30] = 0x81;
+  dv.setBigUint64(32, t.tsEvent, true);
+  dv.setUint32(44, t.sequence ?? 0, true);
+  return out;
+}
+
+/** Fills `out` with `count` MBO records (56 bytes each) starting at record `first`; ts_event = `tsEvent(i)`. */
+export function encodeMboRecords(count: number, first = 0, tsEvent: (i: number) => bigint = (i) => 1_700_000_000_000_000_000n + BigInt(i)): Uint8Array {
+  const out = new Uint8Array(count * 56);
+  const dv = new DataView(out.buffer);
+  for (let n = 0; n < count; n++) {
+    const i = first + n;
+    const o = n * 56;
+    dv.setUint8(o, 14);
+    dv.setUint8(o + 1, 0xa0);
+    dv.setUint16(o + 2, 1, true);
+    dv.setUint32(o + 4, 5000 + (i % 16), true);
+    dv.setBigUint64(o + 8, tsEvent(i), true);
+    dv.setBigUint64(o + 16, BigInt(i), true);
+    dv.setBigInt64(o + 24, 4_500_000_000_000n + BigInt(i % 400) * 250_000_000n, true);
+    dv.setUint32(o + 32, 1 + (i % 25), true);
+    dv.setUint8(o + 36, 0x80);
+    dv.setUint8(o + 38, 0x41);
+    dv.setUint8(o + 39, i % 2 ? 0x41 : 0x42);
+    dv.setBigUint64(o + 40, tsEvent(i), true);
+    dv.setUint32(o + 52, i >>> 0, true);
+  }
+  return out;
+}
+
+function defaultInstrumentId(symbol: string, stypeIn: string): number {
+  if (stypeIn === 'instrument_id' && /^\d+$/.test(symbol)) return Number(symbol);
+  // FNV-1a: stable across runs, spread over 1..2^31.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < symbol.length; i++) h = Math.imul(h ^ symbol.charCodeAt(i), 0x01000193) >>> 0;
+  return (h % 0x7fffffff) + 1;
+}
+
+function parseLine(line: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const token of line.split('|')) {
+    const eq = token.indexOf('=');
+    if (eq < 0) out[token] = '';
+    else out[token.slice(0, eq)] = token.slice(eq + 1);
+  }
+  return out;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`mock live gateway: timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * One client connection. Everything the client sent is in {@link lines};
+ * tests can also drive the stream by hand with the `send*` methods.
+ */
+export class MockLiveSession extends EventEmitter {
+  /** 0-based index of the connection on its gateway. */
+  readonly index: number;
+  /** Every line received, without its newline, in order. */
+  readonly lines: string[] = [];
+  /** Session id sent in the authentication response. */
+  readonly sessionId: string;
+  /** The challenge sent. */
+  readonly challenge: string;
+  /** The authentication request's fields, once received. */
+  auth: Record<string, string> | undefined;
+  /** Whether the CRAM reply matched a configured key. */
+  authenticated = false;
+  /** Subscription lines in order of arrival. */
+  readonly subscriptionLines: MockSubscriptionLine[] = [];
+  /** Subscriptions assembled from their chunks. */
+  readonly subscriptions: MockSubscription[] = [];
+  /** Whether `start_session` was received. */
+  started = false;
+  /** Whether the connection has closed. */
+  closed = false;
+  /** Records (not metadata) and raw bytes written after start, in bytes before compression. */
+  bytesSent = 0;
+
+  readonly #gateway: MockLiveGateway;
+  readonly #socket: Socket;
+  readonly #behavior: MockLiveBehavior;
+  #buffer = '';
+  #encoder: DbnEncoder | undefined;
+  #zstd = false;
+  #tsOut = false;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #silent = false;
+  #pending: MockSubscriptionLine[] = [];
+
+  /** @internal */
+  constructor(gateway: MockLiveGateway, socket: Socket, index: number, behavior: MockLiveBehavior) {
+    super();
+    this.#gateway = gateway;
+    this.#socket = socket;
+    this.index = index;
+    this.#behavior = behavior;
+    this.sessionId = String(1_732_098_765 + index);
+    this.challenge = randomBytes(24).toString('base64').replace(/[^A-Za-z]/g, '').padEnd(32, 'x').slice(0, 32);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      this.closed = true;
+      clearTimeout(this.#heartbeat);
+      this.emit('close');
+    });
+    this.#greet();
+  }
+
+  /** The heartbeat interval the client asked for (default 30). */
+  get heartbeatIntervalS(): number {
+    const v = Number(this.auth?.heartbeat_interval_s);
+    return Number.isInteger(v) && v > 0 ? v : 30;
+  }
+
+  /** Whether the session negotiated zstd. */
+  get compressed(): boolean {
+    return this.#zstd;
+  }
+
+  /** Whether the session negotiated ts_out. */
+  get tsOut(): boolean {
+    return this.#tsOut;
+  }
+
+  /** Resolves once `start_session` arrived. */
+  waitForStart(timeoutMs = 5000): Promise<void> {
+    if (this.started) return Promise.resolve();
+    return withTimeout(new Promise<void>((resolve) => this.once('start', () => resolve())), timeoutMs, 'start_session');
+  }
+
+  /** Resolves once at least `count` lines arrived. */
+  waitForLines(count: number, timeoutMs = 5000): Promise<string[]> {
+    if (this.lines.length >= count) return Promise.resolve(this.lines);
+    return withTimeout(
+      new Promise<string[]>((resolve) => {
+        const check = (): void => {
+          if (this.lines.length >= count) {
+            this.off('line', check);
+            resolve(this.lines);
+          }
+        };
+        this.on('line', check);
+      }),
+      timeoutMs,
+      `${count} lines`,
+    );
+  }
+
+  /** Resolves once the connection has closed. */
+  waitForClose(timeoutMs = 5000): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return withTimeout(new Promise<void>((resolve) => this.once('close', () => resolve())), timeoutMs, 'the connection to close');
+  }
+
+  /**
+   * Sends whole records (in the session's DBN version), adding ts_out
+   * suffixes and zstd as negotiated. Returns false when the socket buffer is
+   * full (wait for {@link drained}).
+   */
+  send(records: Uint8Array): boolean {
+    if (this.closed || !this.started) return false;
+    const body = this.#tsOut ? appendTsOut(records) : records;
+    this.bytesSent += body.length;
+    this.#armHeartbeat();
+    if (this.#zstd) {
+      const enc = this.#encoder!;
+      const out = enc.write(body);
+      const flushed = enc.flush();
+      this.#socket.write(out);
+      return this.#socket.write(flushed);
+    }
+    return this.#socket.write(body);
+  }
+
+  /** Sends bytes exactly as given (no ts_out, no compression): for garbage. */
+  sendRaw(bytes: Uint8Array | string): boolean {
+    if (this.closed) return false;
+    this.#armHeartbeat();
+    return this.#socket.write(bytes);
+  }
+
+  /** Sends a SystemMsg. */
+  sendSystem(msg: string, code: number): boolean {
+    return this.send(encodeSystemMsg(msg, code));
+  }
+
+  /** Sends an ErrorMsg. */
+  sendError(err: string, code: number, isLast = 1): boolean {
+    return this.send(encodeErrorMsg(err, code, isLast));
+  }
+
+  /** Sends a SymbolMappingMsg. */
+  sendSymbolMapping(m: SymbolMappingInit): boolean {
+    return this.send(encodeSymbolMappingMsg(m));
+  }
+
+  /** Resolves when the socket can take more data. */
+  drained(): Promise<void> {
+    if (this.closed || !this.#socket.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.#socket.off('drain', done);
+        this.#socket.off('close', done);
+        resolve();
+      };
+      this.#socket.once('drain', done);
+      this.#socket.once('close', done);
+    });
+  }
+
+  /**
+   * Streams `records` `repeat` times (default once) as fast as the socket
+   * takes them, in chunks of `chunkBytes` (default 4 MiB, cut at record
+   * boundaries by the caller's sizing: pass whole records). Uncompressed,
+   * without ts_out: the bytes go out as they are. Resolves when written or
+   * when the connection closed.
+   */
+  async stream(records: Uint8Array, options: { repeat?: number; chunkBytes?: number } = {}): Promise<void> {
+    const repeat = options.repeat ?? 1;
+    const chunk = options.chunkBytes ?? 4 * 1024 * 1024;
+    for (let r = 0; r < repeat && !this.closed; r++) {
+      for (let at = 0; at < records.length && !this.closed; at += chunk) {
+        const part = records.subarray(at, Math.min(records.length, at + chunk));
+        this.bytesSent += part.length;
+        this.#armHeartbeat();
+        const ok = this.#zstd || this.#tsOut ? this.send(part) : this.#socket.write(part);
+        if (!ok) await this.drained();
+      }
+    }
+  }
+
+  /** Stops heartbeats: from now on the mock sends nothing unless told to. */
+  goSilent(): void {
+    this.#silent = true;
+    clearTimeout(this.#heartbeat);
+  }
+
+  /**
+   * Closes the connection gracefully (FIN after pending writes); resets it if
+   * the client has not closed its side within `timeoutMs` (default 2000).
+   */
+  close(timeoutMs = 2000): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const closed = this.waitForClose(timeoutMs).catch(() => this.destroy());
+    clearTimeout(this.#heartbeat);
+    if (this.#zstd && this.#encoder) {
+      try {
+        this.#socket.write(this.#encoder.end());
+      } catch {
+        // ended already
+      }
+    }
+    this.#socket.end();
+    return closed;
+  }
+
+  /** Resets the connection at once. */
+  destroy(): void {
+    clearTimeout(this.#heartbeat);
+    this.#socket.destroy();
+  }
+
+  // -- protocol ---------------------------------------------------------------
+
+  #greet(): void {
+    const b = this.#behavior;
+    if (b.closeOnConnect) {
+      this.#socket.destroy();
+      return;
+    }
+    if (b.silentOnConnect) return;
+    this.#socket.write(`lsg_version=${this.#gateway.lsgVersion}\n`);
+    // The challenge goes out separately, as the real gateway may split them.
+    setTimeout(() => {
+      if (!this.closed) this.#socket.write(`${b.challengeLine ?? `cram=${this.challenge}`}\n`);
+    }, 2);
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#buffer += chunk.toString('latin1');
+    for (let nl = this.#buffer.indexOf('\n'); nl >= 0; nl = this.#buffer.indexOf('\n')) {
+      const line = this.#buffer.slice(0, nl);
+      this.#buffer = this.#buffer.slice(nl + 1);
+      this.lines.push(line);
+      this.#onLine(line);
+      this.emit('line', line);
+    }
+  }
+
+  #onLine(line: string): void {
+    if (!this.auth) {
+      this.#onAuth(line);
+      return;
+    }
+    if (!this.authenticated) return;
+    const fields = parseLine(line);
+    if ('start_session' in fields) {
+      if (!this.started) {
+        this.#start().catch(() => {
+          // A record source that failed: end the session like a broken gateway.
+          this.destroy();
+        });
+      }
+      return;
+    }
+    if ('schema' in fields) this.#onSubscription(fields);
+  }
+
+  #onAuth(line: string): void {
+    const fields = parseLine(line);
+    this.auth = fields;
+    const b = this.#behavior;
+    const fail = (text: string): void => {
+      this.#socket.end(`success=0|error=${text}\n`);
+    };
+    const [hash, bucket] = (fields.auth ?? '').split('-');
+    const key = this.#gateway.keys.find((k) => k.endsWith(bucket ?? '\0') && bucket?.length === 5);
+    const expected = key && createHash('sha256').update(`${this.challenge}|${key}`).digest('hex');
+    this.authenticated = Boolean(expected && expected === hash);
+    if (b.authResponse !== undefined) {
+      this.#socket.write(`${b.authResponse}\n`);
+      return;
+    }
+    if (b.refuseAuth) {
+      this.authenticated = false;
+      fail(typeof b.refuseAuth === 'string' ? b.refuseAuth : 'Authentication failed.');
+      return;
+    }
+    if (!this.authenticated) return fail('Authentication failed.');
+    if (!fields.dataset || fields.dataset.length > 15) return fail(`Unknown dataset ${fields.dataset ?? ''}`);
+    if (fields.encoding !== 'dbn') return fail(`Unsupported encoding ${fields.encoding}`);
+    const hb = fields.heartbeat_interval_s;
+    if (hb !== undefined && !(/^\d+$/.test(hb) && Number(hb) >= 5 && Number(hb) <= 1800)) {
+      this.authenticated = false;
+      return fail('heartbeat_interval_s must be between 5 and 1800');
+    }
+    this.#zstd = fields.compression === 'zstd';
+    this.#tsOut = fields.ts_out === '1';
+    this.#socket.write(`success=1|session_id=${this.sessionId}\n`);
+  }
+
+  #onSubscription(fields: Record<string, string>): void {
+    const sub: MockSubscriptionLine = {
+      schema: fields.schema ?? '',
+      stypeIn: fields.stype_in ?? '',
+      symbols: fields.symbols ? fields.symbols.split(',') : [],
+      snapshot: fields.snapshot === '1',
+      isLast: fields.is_last === undefined ? true : fields.is_last === '1',
+      fields,
+    };
+    if (fields.start !== undefined) sub.start = fields.start;
+    if (fields.id !== undefined) sub.id = Number(fields.id);
+    this.subscriptionLines.push(sub);
+    this.#pending.push(sub);
+    if (!sub.isLast) return;
+    const parts = this.#pending;
+    this.#pending = [];
+    const whole: MockSubscription = {
+      schema: sub.schema,
+      stypeIn: sub.stypeIn,
+      symbols: parts.flatMap((p) => p.symbols),
+      snapshot: sub.snapshot,
+      lines: parts.length,
+    };
+    if (sub.start !== undefined) whole.start = sub.start;
+    if (sub.id !== undefined) whole.id = sub.id;
+    this.subscriptions.push(whole);
+    this.emit('subscription', whole);
+    // Subscriptions after start are answered at once.
+    if (this.started && (this.#behavior.afterStart ?? 'stream') === 'stream') this.send(this.#greeting(whole));
+  }
+
+  /** Mappings and acknowledgement of a subscription. */
+  #greeting(sub: MockSubscription): Uint8Array {
+    const parts: Uint8Array[] = [];
+    const gw = this.#gateway;
+    const valid = schemaFromName(sub.schema) !== undefined && stypeFromName(sub.stypeIn) !== undefined;
+    if (!valid) {
+      parts.push(encodeErrorMsg(`Invalid subscription: schema ${sub.schema}, stype_in ${sub.stypeIn}`, 5));
+      return concat(parts);
+    }
+    if (gw.symbolMappings) {
+      const stypeIn = stypeFromName(sub.stypeIn) ?? 1;
+      for (const symbol of sub.symbols) {
+        if (symbol === 'ALL_SYMBOLS') continue;
+        parts.push(
+          encodeSymbolMappingMsg({
+            instrumentId: gw.instrumentId(symbol, sub.stypeIn),
+            stypeIn,
+            stypeInSymbol: symbol,
+            stypeOut: 1,
+            stypeOutSymbol: symbol,
+            startTs: gw.sessionStart ?? nowNanos(),
+          }),
+        );
+      }
+    }
+    if (gw.acks) parts.push(encodeSystemMsg(`Subscription request ${sub.id ?? 0} for ${sub.schema} data succeeded`, 1));
+    return concat(parts);
+  }
+
+  async #start(): Promise<void> {
+    this.started = true;
+    const b = this.#behavior;
+    const gw = this.#gateway;
+    const start = gw.sessionStart ?? nowNanos();
+    this.#encoder = new DbnEncoder(
+      {
+        version: gw.dbnVersion,
+        dataset: this.auth?.dataset ?? '',
+        schema: null,
+        start,
+        stype_in: null,
+        stype_out: 'instrument_id',
+        ts_out: this.#tsOut,
+      },
+      { compression: this.#zstd ? 'zstd' : 'none' },
+    );
+    const head = this.#encoder.write(new Uint8Array(0));
+    this.#socket.write(head);
+    if (this.#zstd) this.#socket.write(this.#encoder.flush());
+    this.emit('start');
+    const mode = b.afterStart ?? 'stream';
+    if (mode === 'silent') {
+      this.goSilent();
+      return;
+    }
+    if (mode === 'garbage') {
+      // Plain: a zero-length record header, which no DBN reader can go past.
+      // zstd: a block header of a reserved type, which no zstd reader accepts
+      // (zeros would be valid empty blocks there).
+      this.#socket.write(Buffer.alloc(64, this.#zstd ? 0xff : 0));
+      return;
+    }
+    this.#armHeartbeat();
+    for (const sub of this.subscriptions) this.send(this.#greeting(sub));
+    await this.#sendRecords();
+    if (this.closed) return;
+    if (b.errorAfterRecords) {
+      const { code, text, close = true } = b.errorAfterRecords;
+      this.sendError(text, code);
+      if (close) await this.close();
+      return;
+    }
+    if (mode === 'close-mid-record') {
+      // With zstd the frame is left unfinished instead.
+      if (!this.#zstd) this.#socket.write(encodeTradeMsg({ instrumentId: 1, tsEvent: nowNanos(), price: 1n, size: 1 }).subarray(0, 20));
+      clearTimeout(this.#heartbeat);
+      this.#socket.end();
+      return;
+    }
+    if (mode === 'close' || b.closeAfterRecords) await this.close();
+  }
+
+  async #sendRecords(): Promise<void> {
+    const source = this.#gateway.records;
+    if (source === undefined) return;
+    if (source instanceof Uint8Array) {
+      if (!this.send(source)) await this.drained();
+      return;
+    }
+    if (typeof source === 'string') {
+      for (const batch of DbnStore.fromFile(source).batchesSync()) {
+        if (this.closed) return;
+        if (!this.send(batch.bytes())) await this.drained();
+      }
+      return;
+    }
+    for await (const chunk of source(this)) {
+      if (this.closed) return;
+      if (!this.send(chunk)) await this.drained();
+    }
+  }
+
+  #armHeartbeat(): void {
+    clearTimeout(this.#heartbeat);
+    if (this.#silent || this.closed || !this.started || this.#behavior.heartbeats === false) return;
+    this.#heartbeat = setTimeout(() => {
+      this.#heartbeat = undefined;
+      if (!this.closed && !this.#silent) this.sendSystem('Heartbeat', 0);
+    }, this.heartbeatIntervalS * 1000);
+    this.#heartbeat.unref();
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+/** Appends an 8-byte ts_out (now) to each record and grows hd.length by 2 words. */
+function appendTsOut(records: Uint8Array): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const ts = nowNanos();
+  for (let at = 0; at + 16 <= records.length; ) {
+    const len = records[at]! * 4;
+    if (len < 16 || at + len > records.length) break;
+    const rec = new Uint8Array(len + 8);
+    rec.set(records.subarray(at, at + len));
+    rec[0] = (len + 8) / 4;
+    new DataView(rec.buffer).setBigUint64(len, ts, true);
+    parts.push(rec);
+    at += len;
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * The mock gateway: listens on 127.0.0.1, one {@link MockLiveSession} per
+ * connection (reconnections open new sessions).
+ */
+export class MockLiveGateway extends EventEmitter {
+  /** Every connection so far, in order. */
+  readonly sessions: MockLiveSession[] = [];
+  /** Accepted API keys. */
+  readonly keys: string[];
+  /** Greeting version. */
+  readonly lsgVersion: string;
+  /** DBN version of the metadata header. */
+  readonly dbnVersion: 2 | 3;
+  /** Metadata start; undefined: the time of each start_session. */
+  sessionStart: bigint | undefined;
+  /** Records served after start (may be replaced between sessions). */
+  records: MockRecordSource | undefined;
+  /** Send SymbolMappingMsgs for subscriptions. */
+  symbolMappings: boolean;
+  /** Send subscription acknowledgements. */
+  acks: boolean;
+  /** Misbehaviour of the next connections (may be replaced between sessions). */
+  behavior: MockLiveBehavior | ((sessionIndex: number) => MockLiveBehavior);
+  /** Instrument id of a subscribed symbol. */
+  readonly instrumentId: (symbol: string, stypeIn: string) => number;
+
+  readonly #server: Server;
+  #port = 0;
+
+  private constructor(options: MockLiveGatewayOptions) {
+    super();
+    this.keys = options.keys ?? [MOCK_API_KEY];
+    this.lsgVersion = options.lsgVersion ?? '0.7.2';
+    this.dbnVersion = options.dbnVersion ?? 3;
+    this.sessionStart = options.sessionStart;
+    this.records = options.records;
+    this.symbolMappings = options.symbolMappings ?? true;
+    this.acks = options.acks ?? true;
+    this.behavior = options.behavior ?? {};
+    this.instrumentId = options.instrumentId ?? defaultInstrumentId;
+    this.#server = createServer((socket) => {
+      const index = this.sessions.length;
+      const behavior = typeof this.behavior === 'function' ? this.behavior(index) : this.behavior;
+      const session = new MockLiveSession(this, socket, index, behavior);
+      this.sessions.push(session);
+      this.emit('session', session);
+    });
+  }
+
+  /** Starts a gateway listening on `host:port` (default 127.0.0.1, any free port). */
+  static async start(options: MockLiveGatewayOptions = {}): Promise<MockLiveGateway> {
+    const gw = new MockLiveGateway(options);
+    await new Promise<void>((resolve, reject) => {
+      gw.#server.once('error', reject);
+      gw.#server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    });
+    gw.#port = (gw.#server.address() as AddressInfo).port;
+    return gw;
+  }
+
+  /** The port listened on. */
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Resolves with connection `index` (default: the next one) once accepted. */
+  waitForSession(index = this.sessions.length, timeoutMs = 5000): Promise<MockLiveSession> {
+    const have = this.sessions[index];
+    if (have) return Promise.resolve(have);
+    return withTimeout(
+      new Promise<MockLiveSession>((resolve) => {
+        const check = (s: MockLiveSession): void => {
+          if (s.index === index) {
+            this.off('session', check);
+            resolve(s);
+          }
+        };
+        this.on('session', check);
+      }),
+      timeoutMs,
+      `connection #${index}`,
+    );
+  }
+
+  /** Stops listening and resets every open connection. */
+  async close(): Promise<void> {
+    for (const s of this.sessions) s.destroy();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
