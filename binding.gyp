@@ -16,7 +16,7 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
       "cflags_cc": ["-std=c++20", "-fexceptions", "-O3", "-fvisibility=hidden"],
-      "ldflags": ["-static-libstdc++", "-static-libgcc"],
+      "ldflags": ["-static-libstdc++"],
       "libraries": ["-ldl", "-lpthread"]
     }
   ]

@@ -390,6 +390,12 @@ function tsGetter(field, name, off, lines, indent = '  ', base = 'this._o') {
   }
 }
 
+// Doc of a field in the toObject / toJSON interfaces: the getter's, noting
+// that toJSON gives 64-bit integers as decimal strings.
+function plainDoc(field, json) {
+  return json && is64(field.type) ? `${tsDoc(field)} A decimal string.` : tsDoc(field);
+}
+
 const dataFields = (layout) => layout.fields.filter((f) => f.type !== 'pad' && f.type !== 'header');
 
 function tsLevelClass(level) {
@@ -422,7 +428,10 @@ function tsLevelClass(level) {
   for (const [iface, conv] of [[`${level.name}Object`, false], [`${level.name}JSON`, true]]) {
     L.push(`/** ${level.name} as returned by \`${conv ? 'toJSON' : 'toObject'}()\`. */`);
     L.push(`export interface ${iface} {`);
-    for (const f of fields) L.push(`  ${f.name}: ${conv && is64(f.type) ? 'string' : tsScalarType(f)};`);
+    for (const f of fields) {
+      L.push(`  /** ${plainDoc(f, conv)} */`);
+      L.push(`  ${f.name}: ${conv && is64(f.type) ? 'string' : tsScalarType(f)};`);
+    }
     L.push('}');
     L.push('');
   }
@@ -511,8 +520,13 @@ function tsRecordClass(r) {
     L.push(`export interface ${iface} extends ${conv ? 'RecordJSON' : 'RecordObject'} {`);
     for (const f of order) {
       if (f.type === 'header') continue;
-      if (f.type === 'levels') L.push(`  levels: ${f.of}${conv ? 'JSON' : 'Object'}[];`);
-      else L.push(`  ${f.name}: ${conv && is64(f.type) ? 'string' : tsScalarType(f)};`);
+      if (f.type === 'levels') {
+        L.push(`  /** ${f.doc.replace(/\.$/, '')} (${f.count} levels). */`);
+        L.push(`  levels: ${f.of}${conv ? 'JSON' : 'Object'}[];`);
+      } else {
+        L.push(`  /** ${plainDoc(f, conv)} */`);
+        L.push(`  ${f.name}: ${conv && is64(f.type) ? 'string' : tsScalarType(f)};`);
+      }
     }
     L.push('}');
     L.push('');
@@ -558,6 +572,9 @@ function genRecordsTs() {
   L.push('  type RecordJSON,');
   L.push('  type RecordObject,');
   L.push("} from '../records/base.js';");
+  L.push('');
+  L.push('// The shapes every record shares, exported with the records that use them.');
+  L.push("export type { RecordHeader, RecordHeaderJSON, RecordHeaderObject, RecordJSON, RecordObject } from '../records/base.js';");
   L.push('');
   for (const level of LEVELS) L.push(tsLevelClass(level));
   for (const r of RECORDS) L.push(tsRecordClass(r));
@@ -641,7 +658,9 @@ function genRecordsTs() {
   L.push('');
   L.push('/** One field of a layout. */');
   L.push('export interface FieldInfo {');
+  L.push('  /** Field name as in Databento\'s schema docs (reserved padding starts with `_`). */');
   L.push('  readonly name: string;');
+  L.push('  /** Wire type; `price` and `ts` are 64-bit, `cstr` and `pad` fixed-size byte arrays. */');
   L.push('  readonly type: FieldType;');
   L.push('  /** Byte offset from the start of the record (or level). */');
   L.push('  readonly offset: number;');
@@ -649,8 +668,9 @@ function genRecordsTs() {
   L.push('  readonly size: number;');
   L.push('  /** Enum (or flag set) the field holds, if any. */');
   L.push('  readonly enum?: string;');
-  L.push('  /** For `levels`: the level struct and how many. */');
+  L.push('  /** For `levels`: the level struct. */');
   L.push('  readonly of?: string;');
+  L.push('  /** For `levels`: how many levels. */');
   L.push('  readonly count?: number;');
   L.push('}');
   L.push('');
@@ -658,10 +678,13 @@ function genRecordsTs() {
   L.push('export interface LayoutInfo {');
   L.push('  /** View class name. */');
   L.push('  readonly name: string;');
+  L.push('  /** Size in bytes, without any ts_out suffix. */');
   L.push('  readonly size: number;');
-  L.push('  /** Records only: rtypes, DBN versions and schemas. */');
+  L.push('  /** Records only: the rtypes that use this layout. */');
   L.push('  readonly rtypes?: readonly number[];');
+  L.push('  /** Records only: the DBN versions that use this layout. */');
   L.push('  readonly versions?: readonly number[];');
+  L.push('  /** Records only: the schemas whose records have this layout. */');
   L.push('  readonly schemas?: readonly string[];');
   L.push('  /** Every field in offset order, reserved padding included. */');
   L.push('  readonly fields: readonly FieldInfo[];');

@@ -49,6 +49,7 @@ export class RecordBatch implements Iterable<AnyRecord> {
     return new Uint8Array(this.buffer);
   }
 
+  /** Iterates over the records in order, one typed view each (`for (const rec of batch)`). */
   [Symbol.iterator](): Iterator<AnyRecord> {
     return new BatchIterator(this.view, this.version);
   }

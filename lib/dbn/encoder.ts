@@ -18,7 +18,13 @@ export interface EncoderOptions {
 }
 
 /** Anything that can be written as records: raw record bytes, a batch, or record views. */
-export type RecordsInput = Uint8Array | RecordBatch | Iterable<{ bytes(): Uint8Array }>;
+export type RecordsInput =
+  | Uint8Array
+  | RecordBatch
+  | Iterable<{
+      /** The record's raw DBN bytes, header included, as record views give them. */
+      bytes(): Uint8Array;
+    }>;
 
 /**
  * Encodes a DBN stream: the metadata header, then records. Each call returns

@@ -22,6 +22,7 @@ export interface MappingInterval {
 export interface SymbolMapping {
   /** The requested (`stype_in`) symbol. */
   raw_symbol: string;
+  /** What it resolved to, interval by interval, in date order. */
   intervals: MappingInterval[];
 }
 
@@ -61,6 +62,7 @@ export interface Metadata {
 export interface MetadataInput {
   /** DBN version to write: 1, 2 or 3 (default 3). Records must use the same version's layouts. */
   version?: number;
+  /** Dataset code, e.g. `GLBX.MDP3`. */
   dataset: string;
   /** Schema name, its numeric value, or null for mixed schemas. */
   schema?: string | number | null;
@@ -68,13 +70,21 @@ export interface MetadataInput {
   start?: bigint | Date | string;
   /** End as UNIX nanoseconds, a Date or an ISO 8601 string. Default open (2^64-1). */
   end?: bigint | Date | string;
+  /** Record limit of the query; 0 (default) for none. */
   limit?: bigint | number;
+  /** Input symbology type: a name such as `'raw_symbol'`, its numeric value, or null (default) for mixed. */
   stype_in?: string | number | null;
+  /** Output symbology type: a name such as `'instrument_id'`, its numeric value, or null (default). */
   stype_out?: string | number | null;
+  /** Whether every record carries an 8-byte gateway send timestamp after its body. Default false. */
   ts_out?: boolean;
+  /** The query's input symbols. Default none. */
   symbols?: string[];
+  /** Symbols that did not resolve on every day of the query. Default none. */
   partial?: string[];
+  /** Symbols that resolved on no day of the query. Default none. */
   not_found?: string[];
+  /** How each input symbol resolved. Default none. */
   mappings?: SymbolMapping[];
 }
 

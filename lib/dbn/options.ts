@@ -20,7 +20,12 @@ export interface DecoderOptions {
    * Set for record-only fragments (no metadata header): the DBN version of
    * their layout and whether they carry ts_out suffixes.
    */
-  fragment?: { version: 1 | 2 | 3; tsOut?: boolean };
+  fragment?: {
+    /** DBN version whose record layouts the fragment uses. */
+    version: 1 | 2 | 3;
+    /** Whether every record ends with an 8-byte `ts_out` gateway send time. Default false. */
+    tsOut?: boolean;
+  };
 }
 
 /** @internal */

@@ -12,6 +12,9 @@ import {
   type RecordObject,
 } from '../records/base.js';
 
+// The shapes every record shares, exported with the records that use them.
+export type { RecordHeader, RecordHeaderJSON, RecordHeaderObject, RecordJSON, RecordObject } from '../records/base.js';
+
 /** One price level of an order book: best bid and ask at that depth. A view (32 bytes) into the record that holds it. */
 export class BidAskPair {
   /**
@@ -80,21 +83,33 @@ export class BidAskPair {
 
 /** BidAskPair as returned by `toObject()`. */
 export interface BidAskPairObject {
+  /** Bid price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   bid_px: bigint;
+  /** Ask price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   ask_px: bigint;
+  /** Total bid quantity at the level. */
   bid_sz: number;
+  /** Total ask quantity at the level. */
   ask_sz: number;
+  /** Number of bid orders at the level. */
   bid_ct: number;
+  /** Number of ask orders at the level. */
   ask_ct: number;
 }
 
 /** BidAskPair as returned by `toJSON()`. */
 export interface BidAskPairJSON {
+  /** Bid price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   bid_px: string;
+  /** Ask price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   ask_px: string;
+  /** Total bid quantity at the level. */
   bid_sz: number;
+  /** Total ask quantity at the level. */
   ask_sz: number;
+  /** Number of bid orders at the level. */
   bid_ct: number;
+  /** Number of ask orders at the level. */
   ask_ct: number;
 }
 
@@ -166,21 +181,33 @@ export class ConsolidatedBidAskPair {
 
 /** ConsolidatedBidAskPair as returned by `toObject()`. */
 export interface ConsolidatedBidAskPairObject {
+  /** Bid price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   bid_px: bigint;
+  /** Ask price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   ask_px: bigint;
+  /** Total bid quantity at the level. */
   bid_sz: number;
+  /** Total ask quantity at the level. */
   ask_sz: number;
+  /** Publisher id of the venue with the best bid. */
   bid_pb: number;
+  /** Publisher id of the venue with the best ask. */
   ask_pb: number;
 }
 
 /** ConsolidatedBidAskPair as returned by `toJSON()`. */
 export interface ConsolidatedBidAskPairJSON {
+  /** Bid price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   bid_px: string;
+  /** Ask price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   ask_px: string;
+  /** Total bid quantity at the level. */
   bid_sz: number;
+  /** Total ask quantity at the level. */
   ask_sz: number;
+  /** Publisher id of the venue with the best bid. */
   bid_pb: number;
+  /** Publisher id of the venue with the best ask. */
   ask_pb: number;
 }
 
@@ -285,29 +312,49 @@ export class MboMsg extends Record {
 
 /** MboMsg as returned by `toObject()`. */
 export interface MboMsgObject extends RecordObject {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Venue order id. */
   order_id: bigint;
+  /** Order price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   price: bigint;
+  /** Order quantity. */
   size: number;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Databento channel id (0-based) the event arrived on. */
   channel_id: number;
+  /** Event action. One character (see Action); '' for a NUL byte. */
   action: string;
+  /** Side of the order. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Venue message sequence number. */
   sequence: number;
 }
 
 /** MboMsg as returned by `toJSON()`. */
 export interface MboMsgJSON extends RecordJSON {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Venue order id. A decimal string. */
   order_id: string;
+  /** Order price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   price: string;
+  /** Order quantity. */
   size: number;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Databento channel id (0-based) the event arrived on. */
   channel_id: number;
+  /** Event action. One character (see Action); '' for a NUL byte. */
   action: string;
+  /** Side of the order. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Venue message sequence number. */
   sequence: number;
 }
 
@@ -406,27 +453,45 @@ export class TradeMsg extends Record {
 
 /** TradeMsg as returned by `toObject()`. */
 export interface TradeMsgObject extends RecordObject {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Order or trade price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   price: bigint;
+  /** Order or trade quantity. */
   size: number;
+  /** Event action. One character (see Action); '' for a NUL byte. */
   action: string;
+  /** Side of the aggressor. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Book level that the update applies to. */
   depth: number;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Venue message sequence number. */
   sequence: number;
 }
 
 /** TradeMsg as returned by `toJSON()`. */
 export interface TradeMsgJSON extends RecordJSON {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Order or trade price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   price: string;
+  /** Order or trade quantity. */
   size: number;
+  /** Event action. One character (see Action); '' for a NUL byte. */
   action: string;
+  /** Side of the aggressor. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Book level that the update applies to. */
   depth: number;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Venue message sequence number. */
   sequence: number;
 }
 
@@ -563,29 +628,49 @@ export class Mbp1Msg extends Record {
 
 /** Mbp1Msg as returned by `toObject()`. */
 export interface Mbp1MsgObject extends RecordObject {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Order or trade price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   price: bigint;
+  /** Order or trade quantity. */
   size: number;
+  /** Event action. One character (see Action); '' for a NUL byte. */
   action: string;
+  /** Side of the order or aggressor. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Book level that the update applies to. */
   depth: number;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Venue message sequence number. */
   sequence: number;
+  /** Top of book (1 levels). */
   levels: BidAskPairObject[];
 }
 
 /** Mbp1Msg as returned by `toJSON()`. */
 export interface Mbp1MsgJSON extends RecordJSON {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Order or trade price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   price: string;
+  /** Order or trade quantity. */
   size: number;
+  /** Event action. One character (see Action); '' for a NUL byte. */
   action: string;
+  /** Side of the order or aggressor. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Book level that the update applies to. */
   depth: number;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Venue message sequence number. */
   sequence: number;
+  /** Top of book (1 levels). */
   levels: BidAskPairJSON[];
 }
 
@@ -1017,29 +1102,49 @@ export class Mbp10Msg extends Record {
 
 /** Mbp10Msg as returned by `toObject()`. */
 export interface Mbp10MsgObject extends RecordObject {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Order or trade price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   price: bigint;
+  /** Order or trade quantity. */
   size: number;
+  /** Event action. One character (see Action); '' for a NUL byte. */
   action: string;
+  /** Side of the order or aggressor. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Book level that the update applies to. */
   depth: number;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Venue message sequence number. */
   sequence: number;
+  /** Ten book levels, best first (10 levels). */
   levels: BidAskPairObject[];
 }
 
 /** Mbp10Msg as returned by `toJSON()`. */
 export interface Mbp10MsgJSON extends RecordJSON {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Order or trade price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   price: string;
+  /** Order or trade quantity. */
   size: number;
+  /** Event action. One character (see Action); '' for a NUL byte. */
   action: string;
+  /** Side of the order or aggressor. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Book level that the update applies to. */
   depth: number;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Venue message sequence number. */
   sequence: number;
+  /** Ten book levels, best first (10 levels). */
   levels: BidAskPairJSON[];
 }
 
@@ -1158,23 +1263,37 @@ export class BboMsg extends Record {
 
 /** BboMsg as returned by `toObject()`. */
 export interface BboMsgObject extends RecordObject {
+  /** End of the interval, on the capture-server clock. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Price of the last trade in the session; undefined if none. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   price: bigint;
+  /** Quantity of the last trade. */
   size: number;
+  /** Side of the last trade's aggressor. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Sequence number of the last update. */
   sequence: number;
+  /** Best bid and offer at the end of the interval (1 levels). */
   levels: BidAskPairObject[];
 }
 
 /** BboMsg as returned by `toJSON()`. */
 export interface BboMsgJSON extends RecordJSON {
+  /** End of the interval, on the capture-server clock. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Price of the last trade in the session; undefined if none. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   price: string;
+  /** Quantity of the last trade. */
   size: number;
+  /** Side of the last trade's aggressor. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Sequence number of the last update. */
   sequence: number;
+  /** Best bid and offer at the end of the interval (1 levels). */
   levels: BidAskPairJSON[];
 }
 
@@ -1297,21 +1416,33 @@ export class CbboMsg extends Record {
 
 /** CbboMsg as returned by `toObject()`. */
 export interface CbboMsgObject extends RecordObject {
+  /** End of the interval, on the capture-server clock. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Price of the last trade in the session; undefined if none. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   price: bigint;
+  /** Quantity of the last trade. */
   size: number;
+  /** Side of the last trade's aggressor. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Consolidated best bid and offer at the end of the interval (1 levels). */
   levels: ConsolidatedBidAskPairObject[];
 }
 
 /** CbboMsg as returned by `toJSON()`. */
 export interface CbboMsgJSON extends RecordJSON {
+  /** End of the interval, on the capture-server clock. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Price of the last trade in the session; undefined if none. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   price: string;
+  /** Quantity of the last trade. */
   size: number;
+  /** Side of the last trade's aggressor. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Consolidated best bid and offer at the end of the interval (1 levels). */
   levels: ConsolidatedBidAskPairJSON[];
 }
 
@@ -1446,25 +1577,41 @@ export class Cmbp1Msg extends Record {
 
 /** Cmbp1Msg as returned by `toObject()`. */
 export interface Cmbp1MsgObject extends RecordObject {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Order or trade price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   price: bigint;
+  /** Order or trade quantity. */
   size: number;
+  /** Event action. One character (see Action); '' for a NUL byte. */
   action: string;
+  /** Side of the order or aggressor. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Consolidated top of book (1 levels). */
   levels: ConsolidatedBidAskPairObject[];
 }
 
 /** Cmbp1Msg as returned by `toJSON()`. */
 export interface Cmbp1MsgJSON extends RecordJSON {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Order or trade price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   price: string;
+  /** Order or trade quantity. */
   size: number;
+  /** Event action. One character (see Action); '' for a NUL byte. */
   action: string;
+  /** Side of the order or aggressor. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Bit field of FlagSet bits. */
   flags: number;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Consolidated top of book (1 levels). */
   levels: ConsolidatedBidAskPairJSON[];
 }
 
@@ -1552,19 +1699,29 @@ export class OhlcvMsg extends Record {
 
 /** OhlcvMsg as returned by `toObject()`. */
 export interface OhlcvMsgObject extends RecordObject {
+  /** Opening price of the bar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   open: bigint;
+  /** Highest price of the bar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   high: bigint;
+  /** Lowest price of the bar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   low: bigint;
+  /** Closing price of the bar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   close: bigint;
+  /** Total traded volume of the bar. */
   volume: bigint;
 }
 
 /** OhlcvMsg as returned by `toJSON()`. */
 export interface OhlcvMsgJSON extends RecordJSON {
+  /** Opening price of the bar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   open: string;
+  /** Highest price of the bar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   high: string;
+  /** Lowest price of the bar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   low: string;
+  /** Closing price of the bar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   close: string;
+  /** Total traded volume of the bar. A decimal string. */
   volume: string;
 }
 
@@ -1647,23 +1804,37 @@ export class StatusMsg extends Record {
 
 /** StatusMsg as returned by `toObject()`. */
 export interface StatusMsgObject extends RecordObject {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** New status (StatusAction). */
   action: number;
+  /** Why the status changed (StatusReason). */
   reason: number;
+  /** Additional trading-session information (TradingEvent). */
   trading_event: number;
+  /** Whether the instrument is trading. One character (see TriState); '' for a NUL byte. */
   is_trading: string;
+  /** Whether the instrument is quoting. One character (see TriState); '' for a NUL byte. */
   is_quoting: string;
+  /** Whether short selling is restricted. One character (see TriState); '' for a NUL byte. */
   is_short_sell_restricted: string;
 }
 
 /** StatusMsg as returned by `toJSON()`. */
 export interface StatusMsgJSON extends RecordJSON {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** New status (StatusAction). */
   action: number;
+  /** Why the status changed (StatusReason). */
   reason: number;
+  /** Additional trading-session information (TradingEvent). */
   trading_event: number;
+  /** Whether the instrument is trading. One character (see TriState); '' for a NUL byte. */
   is_trading: string;
+  /** Whether the instrument is quoting. One character (see TriState); '' for a NUL byte. */
   is_quoting: string;
+  /** Whether short selling is restricted. One character (see TriState); '' for a NUL byte. */
   is_short_sell_restricted: string;
 }
 
@@ -2170,147 +2341,285 @@ export class InstrumentDefMsg extends Record {
 
 /** InstrumentDefMsg as returned by `toObject()`. */
 export interface InstrumentDefMsgObject extends RecordObject {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Minimum price tick. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   min_price_increment: bigint;
+  /** Multiplier that turns the price into the display price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   display_factor: bigint;
+  /** Last eligible trade time; undefined if none. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   expiration: bigint;
+  /** Time the instrument becomes active; undefined if none. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   activation: bigint;
+  /** Daily upper price limit. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   high_limit_price: bigint;
+  /** Daily lower price limit. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   low_limit_price: bigint;
+  /** Width of the allowed price band. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   max_price_variation: bigint;
+  /** Contract size in units of unit_of_measure. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   unit_of_measure_qty: bigint;
+  /** Venue-defined value of one minimum tick. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   min_price_increment_amount: bigint;
+  /** Price ratio between the legs of a spread. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   price_ratio: bigint;
+  /** Option strike price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   strike_price: bigint;
+  /** Instrument id as assigned by the publisher. */
   raw_instrument_id: bigint;
+  /** Tied price of the leg. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   leg_price: bigint;
+  /** Delta of the leg. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   leg_delta: bigint;
+  /** Bitmap of eligibility attributes. */
   inst_attrib_value: number;
+  /** instrument_id of the underlying. */
   underlying_id: number;
+  /** Depth of the implied book. */
   market_depth_implied: number;
+  /** Depth of the outright book. */
   market_depth: number;
+  /** Market segment of the instrument. */
   market_segment_id: number;
+  /** Largest allowed order quantity. */
   max_trade_vol: number;
+  /** Smallest order quantity. */
   min_lot_size: number;
+  /** Smallest block-trade quantity. */
   min_lot_size_block: number;
+  /** Round-lot quantity. */
   min_lot_size_round_lot: number;
+  /** Smallest trade quantity. */
   min_trade_vol: number;
+  /** Deliverable units per instrument. */
   contract_multiplier: number;
+  /** Quantity that decays daily after decay_start_date. */
   decay_quantity: number;
+  /** Fixed contract value. */
   original_contract_size: number;
+  /** instrument_id of the leg. */
   leg_instrument_id: number;
+  /** Numerator of the leg price ratio. */
   leg_ratio_price_numerator: number;
+  /** Denominator of the leg price ratio. */
   leg_ratio_price_denominator: number;
+  /** Numerator of the leg quantity ratio. */
   leg_ratio_qty_numerator: number;
+  /** Denominator of the leg quantity ratio. */
   leg_ratio_qty_denominator: number;
+  /** instrument_id of the leg's underlying. */
   leg_underlying_id: number;
+  /** Venue channel id. */
   appl_id: number;
+  /** Maturity year from the symbol. */
   maturity_year: number;
+  /** Date decay starts (venue day count). */
   decay_start_date: number;
+  /** Databento channel id (0-based). */
   channel_id: number;
+  /** Number of legs; 0 for an outright. */
   leg_count: number;
+  /** 0-based index of this leg. */
   leg_index: number;
+  /** Currency of the prices. */
   currency: string;
+  /** Settlement currency. */
   settl_currency: string;
+  /** Strategy type of a spread. */
   secsubtype: string;
+  /** Symbol as used by the publisher. */
   raw_symbol: string;
+  /** Security group code. */
   group: string;
+  /** Exchange code. */
   exchange: string;
+  /** Product or asset code. */
   asset: string;
+  /** ISO 10962 CFI code. */
   cfi: string;
+  /** Security type, e.g. FUT. */
   security_type: string;
+  /** Unit of measure of the contract size. */
   unit_of_measure: string;
+  /** Symbol of the underlying. */
   underlying: string;
+  /** Currency of the strike price. */
   strike_price_currency: string;
+  /** Publisher symbol of the leg. */
   leg_raw_symbol: string;
+  /** Class of the instrument. One character (see InstrumentClass); '' for a NUL byte. */
   instrument_class: string;
+  /** Matching algorithm. One character (see MatchAlgorithm); '' for a NUL byte. */
   match_algorithm: string;
+  /** Denominator of the main price fraction. */
   main_fraction: number;
+  /** Number of digits shown after the fraction point. */
   price_display_format: number;
+  /** Denominator of the sub price fraction. */
   sub_fraction: number;
+  /** Product complex of the underlying. */
   underlying_product: number;
+  /** Whether the definition was added, modified or deleted. One character (see SecurityUpdateAction); '' for a NUL byte. */
   security_update_action: string;
+  /** Maturity month from the symbol. */
   maturity_month: number;
+  /** Maturity day from the symbol, or 0. */
   maturity_day: number;
+  /** Maturity week from the symbol, or 0. */
   maturity_week: number;
+  /** Whether the instrument is user-defined. One character (see UserDefinedInstrument); '' for a NUL byte. */
   user_defined_instrument: string;
+  /** Unit of contract_multiplier: 1 = hours, 2 = days. */
   contract_multiplier_unit: number;
+  /** Delivery schedule of an electricity contract. */
   flow_schedule_type: number;
+  /** Tick rule of a spread. */
   tick_rule: number;
+  /** Class of the leg instrument. One character (see InstrumentClass); '' for a NUL byte. */
   leg_instrument_class: string;
+  /** Side of the leg. One character (see Side); '' for a NUL byte. */
   leg_side: string;
 }
 
 /** InstrumentDefMsg as returned by `toJSON()`. */
 export interface InstrumentDefMsgJSON extends RecordJSON {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Minimum price tick. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   min_price_increment: string;
+  /** Multiplier that turns the price into the display price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   display_factor: string;
+  /** Last eligible trade time; undefined if none. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   expiration: string;
+  /** Time the instrument becomes active; undefined if none. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   activation: string;
+  /** Daily upper price limit. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   high_limit_price: string;
+  /** Daily lower price limit. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   low_limit_price: string;
+  /** Width of the allowed price band. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   max_price_variation: string;
+  /** Contract size in units of unit_of_measure. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   unit_of_measure_qty: string;
+  /** Venue-defined value of one minimum tick. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   min_price_increment_amount: string;
+  /** Price ratio between the legs of a spread. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   price_ratio: string;
+  /** Option strike price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   strike_price: string;
+  /** Instrument id as assigned by the publisher. A decimal string. */
   raw_instrument_id: string;
+  /** Tied price of the leg. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   leg_price: string;
+  /** Delta of the leg. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   leg_delta: string;
+  /** Bitmap of eligibility attributes. */
   inst_attrib_value: number;
+  /** instrument_id of the underlying. */
   underlying_id: number;
+  /** Depth of the implied book. */
   market_depth_implied: number;
+  /** Depth of the outright book. */
   market_depth: number;
+  /** Market segment of the instrument. */
   market_segment_id: number;
+  /** Largest allowed order quantity. */
   max_trade_vol: number;
+  /** Smallest order quantity. */
   min_lot_size: number;
+  /** Smallest block-trade quantity. */
   min_lot_size_block: number;
+  /** Round-lot quantity. */
   min_lot_size_round_lot: number;
+  /** Smallest trade quantity. */
   min_trade_vol: number;
+  /** Deliverable units per instrument. */
   contract_multiplier: number;
+  /** Quantity that decays daily after decay_start_date. */
   decay_quantity: number;
+  /** Fixed contract value. */
   original_contract_size: number;
+  /** instrument_id of the leg. */
   leg_instrument_id: number;
+  /** Numerator of the leg price ratio. */
   leg_ratio_price_numerator: number;
+  /** Denominator of the leg price ratio. */
   leg_ratio_price_denominator: number;
+  /** Numerator of the leg quantity ratio. */
   leg_ratio_qty_numerator: number;
+  /** Denominator of the leg quantity ratio. */
   leg_ratio_qty_denominator: number;
+  /** instrument_id of the leg's underlying. */
   leg_underlying_id: number;
+  /** Venue channel id. */
   appl_id: number;
+  /** Maturity year from the symbol. */
   maturity_year: number;
+  /** Date decay starts (venue day count). */
   decay_start_date: number;
+  /** Databento channel id (0-based). */
   channel_id: number;
+  /** Number of legs; 0 for an outright. */
   leg_count: number;
+  /** 0-based index of this leg. */
   leg_index: number;
+  /** Currency of the prices. */
   currency: string;
+  /** Settlement currency. */
   settl_currency: string;
+  /** Strategy type of a spread. */
   secsubtype: string;
+  /** Symbol as used by the publisher. */
   raw_symbol: string;
+  /** Security group code. */
   group: string;
+  /** Exchange code. */
   exchange: string;
+  /** Product or asset code. */
   asset: string;
+  /** ISO 10962 CFI code. */
   cfi: string;
+  /** Security type, e.g. FUT. */
   security_type: string;
+  /** Unit of measure of the contract size. */
   unit_of_measure: string;
+  /** Symbol of the underlying. */
   underlying: string;
+  /** Currency of the strike price. */
   strike_price_currency: string;
+  /** Publisher symbol of the leg. */
   leg_raw_symbol: string;
+  /** Class of the instrument. One character (see InstrumentClass); '' for a NUL byte. */
   instrument_class: string;
+  /** Matching algorithm. One character (see MatchAlgorithm); '' for a NUL byte. */
   match_algorithm: string;
+  /** Denominator of the main price fraction. */
   main_fraction: number;
+  /** Number of digits shown after the fraction point. */
   price_display_format: number;
+  /** Denominator of the sub price fraction. */
   sub_fraction: number;
+  /** Product complex of the underlying. */
   underlying_product: number;
+  /** Whether the definition was added, modified or deleted. One character (see SecurityUpdateAction); '' for a NUL byte. */
   security_update_action: string;
+  /** Maturity month from the symbol. */
   maturity_month: number;
+  /** Maturity day from the symbol, or 0. */
   maturity_day: number;
+  /** Maturity week from the symbol, or 0. */
   maturity_week: number;
+  /** Whether the instrument is user-defined. One character (see UserDefinedInstrument); '' for a NUL byte. */
   user_defined_instrument: string;
+  /** Unit of contract_multiplier: 1 = hours, 2 = days. */
   contract_multiplier_unit: number;
+  /** Delivery schedule of an electricity contract. */
   flow_schedule_type: number;
+  /** Tick rule of a spread. */
   tick_rule: number;
+  /** Class of the leg instrument. One character (see InstrumentClass); '' for a NUL byte. */
   leg_instrument_class: string;
+  /** Side of the leg. One character (see Side); '' for a NUL byte. */
   leg_side: string;
 }
 
@@ -2503,49 +2812,89 @@ export class ImbalanceMsg extends Record {
 
 /** ImbalanceMsg as returned by `toObject()`. */
 export interface ImbalanceMsgObject extends RecordObject {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Reference price of the imbalance. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   ref_price: bigint;
+  /** Expected time of the auction. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   auction_time: bigint;
+  /** Clearing price including the continuous book. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   cont_book_clr_price: bigint;
+  /** Clearing price of the auction orders alone. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   auct_interest_clr_price: bigint;
+  /** Filling price under short-sale restriction. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   ssr_filling_price: bigint;
+  /** Indicative match price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   ind_match_price: bigint;
+  /** Upper auction collar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   upper_collar: bigint;
+  /** Lower auction collar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   lower_collar: bigint;
+  /** Quantity paired at the reference price. */
   paired_qty: number;
+  /** Quantity left unpaired at the reference price. */
   total_imbalance_qty: number;
+  /** Market-order imbalance at the reference price. */
   market_imbalance_qty: number;
+  /** Closing-auction quantity unpaired at or through the reference price. */
   unpaired_qty: number;
+  /** Venue code for the auction type. One character; '' for a NUL byte. */
   auction_type: string;
+  /** Side of the imbalance. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Venue auction status code. */
   auction_status: number;
+  /** Venue freeze status code. */
   freeze_status: number;
+  /** Number of auction extensions. */
   num_extensions: number;
+  /** Side of unpaired_qty. One character (see Side); '' for a NUL byte. */
   unpaired_side: string;
+  /** Venue code for a significant imbalance. One character; '' for a NUL byte. */
   significant_imbalance: string;
 }
 
 /** ImbalanceMsg as returned by `toJSON()`. */
 export interface ImbalanceMsgJSON extends RecordJSON {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Reference price of the imbalance. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   ref_price: string;
+  /** Expected time of the auction. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   auction_time: string;
+  /** Clearing price including the continuous book. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   cont_book_clr_price: string;
+  /** Clearing price of the auction orders alone. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   auct_interest_clr_price: string;
+  /** Filling price under short-sale restriction. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   ssr_filling_price: string;
+  /** Indicative match price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   ind_match_price: string;
+  /** Upper auction collar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   upper_collar: string;
+  /** Lower auction collar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   lower_collar: string;
+  /** Quantity paired at the reference price. */
   paired_qty: number;
+  /** Quantity left unpaired at the reference price. */
   total_imbalance_qty: number;
+  /** Market-order imbalance at the reference price. */
   market_imbalance_qty: number;
+  /** Closing-auction quantity unpaired at or through the reference price. */
   unpaired_qty: number;
+  /** Venue code for the auction type. One character; '' for a NUL byte. */
   auction_type: string;
+  /** Side of the imbalance. One character (see Side); '' for a NUL byte. */
   side: string;
+  /** Venue auction status code. */
   auction_status: number;
+  /** Venue freeze status code. */
   freeze_status: number;
+  /** Number of auction extensions. */
   num_extensions: number;
+  /** Side of unpaired_qty. One character (see Side); '' for a NUL byte. */
   unpaired_side: string;
+  /** Venue code for a significant imbalance. One character; '' for a NUL byte. */
   significant_imbalance: string;
 }
 
@@ -2654,29 +3003,49 @@ export class StatMsg extends Record {
 
 /** StatMsg as returned by `toObject()`. */
 export interface StatMsgObject extends RecordObject {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Reference time of the statistic (e.g. its trading date). UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_ref: bigint;
+  /** Value of a price statistic; undefined if not a price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   price: bigint;
+  /** Value of a quantity statistic; i64::MAX if not a quantity. */
   quantity: bigint;
+  /** Venue message sequence number. */
   sequence: number;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Which statistic this is (StatType). */
   stat_type: number;
+  /** Databento channel id (0-based). */
   channel_id: number;
+  /** New or deleted statistic (StatUpdateAction). */
   update_action: number;
+  /** Flags whose meaning depends on the statistic. */
   stat_flags: number;
 }
 
 /** StatMsg as returned by `toJSON()`. */
 export interface StatMsgJSON extends RecordJSON {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Reference time of the statistic (e.g. its trading date). UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_ref: string;
+  /** Value of a price statistic; undefined if not a price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   price: string;
+  /** Value of a quantity statistic; i64::MAX if not a quantity. A decimal string. */
   quantity: string;
+  /** Venue message sequence number. */
   sequence: number;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Which statistic this is (StatType). */
   stat_type: number;
+  /** Databento channel id (0-based). */
   channel_id: number;
+  /** New or deleted statistic (StatUpdateAction). */
   update_action: number;
+  /** Flags whose meaning depends on the statistic. */
   stat_flags: number;
 }
 
@@ -2731,15 +3100,21 @@ export class ErrorMsg extends Record {
 
 /** ErrorMsg as returned by `toObject()`. */
 export interface ErrorMsgObject extends RecordObject {
+  /** Error text. */
   err: string;
+  /** Error category (ErrorCode). */
   code: number;
+  /** Nonzero on the last error of a group. */
   is_last: number;
 }
 
 /** ErrorMsg as returned by `toJSON()`. */
 export interface ErrorMsgJSON extends RecordJSON {
+  /** Error text. */
   err: string;
+  /** Error category (ErrorCode). */
   code: number;
+  /** Nonzero on the last error of a group. */
   is_last: number;
 }
 
@@ -2820,21 +3195,33 @@ export class SymbolMappingMsg extends Record {
 
 /** SymbolMappingMsg as returned by `toObject()`. */
 export interface SymbolMappingMsgObject extends RecordObject {
+  /** Symbology type of stype_in_symbol (SType). */
   stype_in: number;
+  /** Symbol as subscribed. */
   stype_in_symbol: string;
+  /** Symbology type of stype_out_symbol (SType). */
   stype_out: number;
+  /** Symbol it resolves to. */
   stype_out_symbol: string;
+  /** Start of the mapping's validity. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   start_ts: bigint;
+  /** End of the mapping's validity. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   end_ts: bigint;
 }
 
 /** SymbolMappingMsg as returned by `toJSON()`. */
 export interface SymbolMappingMsgJSON extends RecordJSON {
+  /** Symbology type of stype_in_symbol (SType). */
   stype_in: number;
+  /** Symbol as subscribed. */
   stype_in_symbol: string;
+  /** Symbology type of stype_out_symbol (SType). */
   stype_out: number;
+  /** Symbol it resolves to. */
   stype_out_symbol: string;
+  /** Start of the mapping's validity. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   start_ts: string;
+  /** End of the mapping's validity. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   end_ts: string;
 }
 
@@ -2883,13 +3270,17 @@ export class SystemMsg extends Record {
 
 /** SystemMsg as returned by `toObject()`. */
 export interface SystemMsgObject extends RecordObject {
+  /** Message text. */
   msg: string;
+  /** Message category (SystemCode). */
   code: number;
 }
 
 /** SystemMsg as returned by `toJSON()`. */
 export interface SystemMsgJSON extends RecordJSON {
+  /** Message text. */
   msg: string;
+  /** Message category (SystemCode). */
   code: number;
 }
 
@@ -3338,129 +3729,249 @@ export class InstrumentDefMsgV1 extends Record {
 
 /** InstrumentDefMsgV1 as returned by `toObject()`. */
 export interface InstrumentDefMsgV1Object extends RecordObject {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Minimum price tick. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   min_price_increment: bigint;
+  /** Multiplier that turns the price into the display price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   display_factor: bigint;
+  /** Last eligible trade time; undefined if none. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   expiration: bigint;
+  /** Time the instrument becomes active; undefined if none. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   activation: bigint;
+  /** Daily upper price limit. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   high_limit_price: bigint;
+  /** Daily lower price limit. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   low_limit_price: bigint;
+  /** Width of the allowed price band. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   max_price_variation: bigint;
+  /** Trading reference price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   trading_reference_price: bigint;
+  /** Contract size in units of unit_of_measure. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   unit_of_measure_qty: bigint;
+  /** Venue-defined value of one minimum tick. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   min_price_increment_amount: bigint;
+  /** Price ratio between the legs of a spread. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   price_ratio: bigint;
+  /** Bitmap of eligibility attributes. */
   inst_attrib_value: number;
+  /** instrument_id of the underlying. */
   underlying_id: number;
+  /** Instrument id as assigned by the publisher. */
   raw_instrument_id: number;
+  /** Depth of the implied book. */
   market_depth_implied: number;
+  /** Depth of the outright book. */
   market_depth: number;
+  /** Market segment of the instrument. */
   market_segment_id: number;
+  /** Largest allowed order quantity. */
   max_trade_vol: number;
+  /** Smallest order quantity. */
   min_lot_size: number;
+  /** Smallest block-trade quantity. */
   min_lot_size_block: number;
+  /** Round-lot quantity. */
   min_lot_size_round_lot: number;
+  /** Smallest trade quantity. */
   min_trade_vol: number;
+  /** Deliverable units per instrument. */
   contract_multiplier: number;
+  /** Quantity that decays daily after decay_start_date. */
   decay_quantity: number;
+  /** Fixed contract value. */
   original_contract_size: number;
+  /** Date of trading_reference_price (venue day count). */
   trading_reference_date: number;
+  /** Venue channel id. */
   appl_id: number;
+  /** Maturity year from the symbol. */
   maturity_year: number;
+  /** Date decay starts (venue day count). */
   decay_start_date: number;
+  /** Databento channel id (0-based). */
   channel_id: number;
+  /** Currency of the prices. */
   currency: string;
+  /** Settlement currency. */
   settl_currency: string;
+  /** Strategy type of a spread. */
   secsubtype: string;
+  /** Symbol as used by the publisher. */
   raw_symbol: string;
+  /** Security group code. */
   group: string;
+  /** Exchange code. */
   exchange: string;
+  /** Product or asset code. */
   asset: string;
+  /** ISO 10962 CFI code. */
   cfi: string;
+  /** Security type, e.g. FUT. */
   security_type: string;
+  /** Unit of measure of the contract size. */
   unit_of_measure: string;
+  /** Symbol of the underlying. */
   underlying: string;
+  /** Currency of the strike price. */
   strike_price_currency: string;
+  /** Class of the instrument. One character (see InstrumentClass); '' for a NUL byte. */
   instrument_class: string;
+  /** Option strike price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   strike_price: bigint;
+  /** Matching algorithm. One character (see MatchAlgorithm); '' for a NUL byte. */
   match_algorithm: string;
+  /** Raw venue trading status. */
   md_security_trading_status: number;
+  /** Denominator of the main price fraction. */
   main_fraction: number;
+  /** Number of digits shown after the fraction point. */
   price_display_format: number;
+  /** Bits describing the settlement price type. */
   settl_price_type: number;
+  /** Denominator of the sub price fraction. */
   sub_fraction: number;
+  /** Product complex of the underlying. */
   underlying_product: number;
+  /** Whether the definition was added, modified or deleted. One character (see SecurityUpdateAction); '' for a NUL byte. */
   security_update_action: string;
+  /** Maturity month from the symbol. */
   maturity_month: number;
+  /** Maturity day from the symbol, or 0. */
   maturity_day: number;
+  /** Maturity week from the symbol, or 0. */
   maturity_week: number;
+  /** Whether the instrument is user-defined. One character (see UserDefinedInstrument); '' for a NUL byte. */
   user_defined_instrument: string;
+  /** Unit of contract_multiplier: 1 = hours, 2 = days. */
   contract_multiplier_unit: number;
+  /** Delivery schedule of an electricity contract. */
   flow_schedule_type: number;
+  /** Tick rule of a spread. */
   tick_rule: number;
 }
 
 /** InstrumentDefMsgV1 as returned by `toJSON()`. */
 export interface InstrumentDefMsgV1JSON extends RecordJSON {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Minimum price tick. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   min_price_increment: string;
+  /** Multiplier that turns the price into the display price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   display_factor: string;
+  /** Last eligible trade time; undefined if none. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   expiration: string;
+  /** Time the instrument becomes active; undefined if none. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   activation: string;
+  /** Daily upper price limit. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   high_limit_price: string;
+  /** Daily lower price limit. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   low_limit_price: string;
+  /** Width of the allowed price band. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   max_price_variation: string;
+  /** Trading reference price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   trading_reference_price: string;
+  /** Contract size in units of unit_of_measure. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   unit_of_measure_qty: string;
+  /** Venue-defined value of one minimum tick. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   min_price_increment_amount: string;
+  /** Price ratio between the legs of a spread. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   price_ratio: string;
+  /** Bitmap of eligibility attributes. */
   inst_attrib_value: number;
+  /** instrument_id of the underlying. */
   underlying_id: number;
+  /** Instrument id as assigned by the publisher. */
   raw_instrument_id: number;
+  /** Depth of the implied book. */
   market_depth_implied: number;
+  /** Depth of the outright book. */
   market_depth: number;
+  /** Market segment of the instrument. */
   market_segment_id: number;
+  /** Largest allowed order quantity. */
   max_trade_vol: number;
+  /** Smallest order quantity. */
   min_lot_size: number;
+  /** Smallest block-trade quantity. */
   min_lot_size_block: number;
+  /** Round-lot quantity. */
   min_lot_size_round_lot: number;
+  /** Smallest trade quantity. */
   min_trade_vol: number;
+  /** Deliverable units per instrument. */
   contract_multiplier: number;
+  /** Quantity that decays daily after decay_start_date. */
   decay_quantity: number;
+  /** Fixed contract value. */
   original_contract_size: number;
+  /** Date of trading_reference_price (venue day count). */
   trading_reference_date: number;
+  /** Venue channel id. */
   appl_id: number;
+  /** Maturity year from the symbol. */
   maturity_year: number;
+  /** Date decay starts (venue day count). */
   decay_start_date: number;
+  /** Databento channel id (0-based). */
   channel_id: number;
+  /** Currency of the prices. */
   currency: string;
+  /** Settlement currency. */
   settl_currency: string;
+  /** Strategy type of a spread. */
   secsubtype: string;
+  /** Symbol as used by the publisher. */
   raw_symbol: string;
+  /** Security group code. */
   group: string;
+  /** Exchange code. */
   exchange: string;
+  /** Product or asset code. */
   asset: string;
+  /** ISO 10962 CFI code. */
   cfi: string;
+  /** Security type, e.g. FUT. */
   security_type: string;
+  /** Unit of measure of the contract size. */
   unit_of_measure: string;
+  /** Symbol of the underlying. */
   underlying: string;
+  /** Currency of the strike price. */
   strike_price_currency: string;
+  /** Class of the instrument. One character (see InstrumentClass); '' for a NUL byte. */
   instrument_class: string;
+  /** Option strike price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   strike_price: string;
+  /** Matching algorithm. One character (see MatchAlgorithm); '' for a NUL byte. */
   match_algorithm: string;
+  /** Raw venue trading status. */
   md_security_trading_status: number;
+  /** Denominator of the main price fraction. */
   main_fraction: number;
+  /** Number of digits shown after the fraction point. */
   price_display_format: number;
+  /** Bits describing the settlement price type. */
   settl_price_type: number;
+  /** Denominator of the sub price fraction. */
   sub_fraction: number;
+  /** Product complex of the underlying. */
   underlying_product: number;
+  /** Whether the definition was added, modified or deleted. One character (see SecurityUpdateAction); '' for a NUL byte. */
   security_update_action: string;
+  /** Maturity month from the symbol. */
   maturity_month: number;
+  /** Maturity day from the symbol, or 0. */
   maturity_day: number;
+  /** Maturity week from the symbol, or 0. */
   maturity_week: number;
+  /** Whether the instrument is user-defined. One character (see UserDefinedInstrument); '' for a NUL byte. */
   user_defined_instrument: string;
+  /** Unit of contract_multiplier: 1 = hours, 2 = days. */
   contract_multiplier_unit: number;
+  /** Delivery schedule of an electricity contract. */
   flow_schedule_type: number;
+  /** Tick rule of a spread. */
   tick_rule: number;
 }
 
@@ -3909,129 +4420,249 @@ export class InstrumentDefMsgV2 extends Record {
 
 /** InstrumentDefMsgV2 as returned by `toObject()`. */
 export interface InstrumentDefMsgV2Object extends RecordObject {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Minimum price tick. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   min_price_increment: bigint;
+  /** Multiplier that turns the price into the display price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   display_factor: bigint;
+  /** Last eligible trade time; undefined if none. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   expiration: bigint;
+  /** Time the instrument becomes active; undefined if none. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   activation: bigint;
+  /** Daily upper price limit. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   high_limit_price: bigint;
+  /** Daily lower price limit. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   low_limit_price: bigint;
+  /** Width of the allowed price band. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   max_price_variation: bigint;
+  /** Trading reference price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   trading_reference_price: bigint;
+  /** Contract size in units of unit_of_measure. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   unit_of_measure_qty: bigint;
+  /** Venue-defined value of one minimum tick. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   min_price_increment_amount: bigint;
+  /** Price ratio between the legs of a spread. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   price_ratio: bigint;
+  /** Option strike price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   strike_price: bigint;
+  /** Bitmap of eligibility attributes. */
   inst_attrib_value: number;
+  /** instrument_id of the underlying. */
   underlying_id: number;
+  /** Instrument id as assigned by the publisher. */
   raw_instrument_id: number;
+  /** Depth of the implied book. */
   market_depth_implied: number;
+  /** Depth of the outright book. */
   market_depth: number;
+  /** Market segment of the instrument. */
   market_segment_id: number;
+  /** Largest allowed order quantity. */
   max_trade_vol: number;
+  /** Smallest order quantity. */
   min_lot_size: number;
+  /** Smallest block-trade quantity. */
   min_lot_size_block: number;
+  /** Round-lot quantity. */
   min_lot_size_round_lot: number;
+  /** Smallest trade quantity. */
   min_trade_vol: number;
+  /** Deliverable units per instrument. */
   contract_multiplier: number;
+  /** Quantity that decays daily after decay_start_date. */
   decay_quantity: number;
+  /** Fixed contract value. */
   original_contract_size: number;
+  /** Date of trading_reference_price (venue day count). */
   trading_reference_date: number;
+  /** Venue channel id. */
   appl_id: number;
+  /** Maturity year from the symbol. */
   maturity_year: number;
+  /** Date decay starts (venue day count). */
   decay_start_date: number;
+  /** Databento channel id (0-based). */
   channel_id: number;
+  /** Currency of the prices. */
   currency: string;
+  /** Settlement currency. */
   settl_currency: string;
+  /** Strategy type of a spread. */
   secsubtype: string;
+  /** Symbol as used by the publisher. */
   raw_symbol: string;
+  /** Security group code. */
   group: string;
+  /** Exchange code. */
   exchange: string;
+  /** Product or asset code. */
   asset: string;
+  /** ISO 10962 CFI code. */
   cfi: string;
+  /** Security type, e.g. FUT. */
   security_type: string;
+  /** Unit of measure of the contract size. */
   unit_of_measure: string;
+  /** Symbol of the underlying. */
   underlying: string;
+  /** Currency of the strike price. */
   strike_price_currency: string;
+  /** Class of the instrument. One character (see InstrumentClass); '' for a NUL byte. */
   instrument_class: string;
+  /** Matching algorithm. One character (see MatchAlgorithm); '' for a NUL byte. */
   match_algorithm: string;
+  /** Raw venue trading status. */
   md_security_trading_status: number;
+  /** Denominator of the main price fraction. */
   main_fraction: number;
+  /** Number of digits shown after the fraction point. */
   price_display_format: number;
+  /** Bits describing the settlement price type. */
   settl_price_type: number;
+  /** Denominator of the sub price fraction. */
   sub_fraction: number;
+  /** Product complex of the underlying. */
   underlying_product: number;
+  /** Whether the definition was added, modified or deleted. One character (see SecurityUpdateAction); '' for a NUL byte. */
   security_update_action: string;
+  /** Maturity month from the symbol. */
   maturity_month: number;
+  /** Maturity day from the symbol, or 0. */
   maturity_day: number;
+  /** Maturity week from the symbol, or 0. */
   maturity_week: number;
+  /** Whether the instrument is user-defined. One character (see UserDefinedInstrument); '' for a NUL byte. */
   user_defined_instrument: string;
+  /** Unit of contract_multiplier: 1 = hours, 2 = days. */
   contract_multiplier_unit: number;
+  /** Delivery schedule of an electricity contract. */
   flow_schedule_type: number;
+  /** Tick rule of a spread. */
   tick_rule: number;
 }
 
 /** InstrumentDefMsgV2 as returned by `toJSON()`. */
 export interface InstrumentDefMsgV2JSON extends RecordJSON {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Minimum price tick. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   min_price_increment: string;
+  /** Multiplier that turns the price into the display price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   display_factor: string;
+  /** Last eligible trade time; undefined if none. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   expiration: string;
+  /** Time the instrument becomes active; undefined if none. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   activation: string;
+  /** Daily upper price limit. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   high_limit_price: string;
+  /** Daily lower price limit. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   low_limit_price: string;
+  /** Width of the allowed price band. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   max_price_variation: string;
+  /** Trading reference price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   trading_reference_price: string;
+  /** Contract size in units of unit_of_measure. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   unit_of_measure_qty: string;
+  /** Venue-defined value of one minimum tick. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   min_price_increment_amount: string;
+  /** Price ratio between the legs of a spread. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   price_ratio: string;
+  /** Option strike price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   strike_price: string;
+  /** Bitmap of eligibility attributes. */
   inst_attrib_value: number;
+  /** instrument_id of the underlying. */
   underlying_id: number;
+  /** Instrument id as assigned by the publisher. */
   raw_instrument_id: number;
+  /** Depth of the implied book. */
   market_depth_implied: number;
+  /** Depth of the outright book. */
   market_depth: number;
+  /** Market segment of the instrument. */
   market_segment_id: number;
+  /** Largest allowed order quantity. */
   max_trade_vol: number;
+  /** Smallest order quantity. */
   min_lot_size: number;
+  /** Smallest block-trade quantity. */
   min_lot_size_block: number;
+  /** Round-lot quantity. */
   min_lot_size_round_lot: number;
+  /** Smallest trade quantity. */
   min_trade_vol: number;
+  /** Deliverable units per instrument. */
   contract_multiplier: number;
+  /** Quantity that decays daily after decay_start_date. */
   decay_quantity: number;
+  /** Fixed contract value. */
   original_contract_size: number;
+  /** Date of trading_reference_price (venue day count). */
   trading_reference_date: number;
+  /** Venue channel id. */
   appl_id: number;
+  /** Maturity year from the symbol. */
   maturity_year: number;
+  /** Date decay starts (venue day count). */
   decay_start_date: number;
+  /** Databento channel id (0-based). */
   channel_id: number;
+  /** Currency of the prices. */
   currency: string;
+  /** Settlement currency. */
   settl_currency: string;
+  /** Strategy type of a spread. */
   secsubtype: string;
+  /** Symbol as used by the publisher. */
   raw_symbol: string;
+  /** Security group code. */
   group: string;
+  /** Exchange code. */
   exchange: string;
+  /** Product or asset code. */
   asset: string;
+  /** ISO 10962 CFI code. */
   cfi: string;
+  /** Security type, e.g. FUT. */
   security_type: string;
+  /** Unit of measure of the contract size. */
   unit_of_measure: string;
+  /** Symbol of the underlying. */
   underlying: string;
+  /** Currency of the strike price. */
   strike_price_currency: string;
+  /** Class of the instrument. One character (see InstrumentClass); '' for a NUL byte. */
   instrument_class: string;
+  /** Matching algorithm. One character (see MatchAlgorithm); '' for a NUL byte. */
   match_algorithm: string;
+  /** Raw venue trading status. */
   md_security_trading_status: number;
+  /** Denominator of the main price fraction. */
   main_fraction: number;
+  /** Number of digits shown after the fraction point. */
   price_display_format: number;
+  /** Bits describing the settlement price type. */
   settl_price_type: number;
+  /** Denominator of the sub price fraction. */
   sub_fraction: number;
+  /** Product complex of the underlying. */
   underlying_product: number;
+  /** Whether the definition was added, modified or deleted. One character (see SecurityUpdateAction); '' for a NUL byte. */
   security_update_action: string;
+  /** Maturity month from the symbol. */
   maturity_month: number;
+  /** Maturity day from the symbol, or 0. */
   maturity_day: number;
+  /** Maturity week from the symbol, or 0. */
   maturity_week: number;
+  /** Whether the instrument is user-defined. One character (see UserDefinedInstrument); '' for a NUL byte. */
   user_defined_instrument: string;
+  /** Unit of contract_multiplier: 1 = hours, 2 = days. */
   contract_multiplier_unit: number;
+  /** Delivery schedule of an electricity contract. */
   flow_schedule_type: number;
+  /** Tick rule of a spread. */
   tick_rule: number;
 }
 
@@ -4140,29 +4771,49 @@ export class StatMsgV1 extends Record {
 
 /** StatMsgV1 as returned by `toObject()`. */
 export interface StatMsgV1Object extends RecordObject {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_recv: bigint;
+  /** Reference time of the statistic (e.g. its trading date). UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   ts_ref: bigint;
+  /** Value of a price statistic; undefined if not a price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
   price: bigint;
+  /** Value of a quantity statistic; i32::MAX if not a quantity. */
   quantity: number;
+  /** Venue message sequence number. */
   sequence: number;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Which statistic this is (StatType). */
   stat_type: number;
+  /** Databento channel id (0-based). */
   channel_id: number;
+  /** New or deleted statistic (StatUpdateAction). */
   update_action: number;
+  /** Flags whose meaning depends on the statistic. */
   stat_flags: number;
 }
 
 /** StatMsgV1 as returned by `toJSON()`. */
 export interface StatMsgV1JSON extends RecordJSON {
+  /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_recv: string;
+  /** Reference time of the statistic (e.g. its trading date). UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   ts_ref: string;
+  /** Value of a price statistic; undefined if not a price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. A decimal string. */
   price: string;
+  /** Value of a quantity statistic; i32::MAX if not a quantity. */
   quantity: number;
+  /** Venue message sequence number. */
   sequence: number;
+  /** Nanoseconds from the venue send time to ts_recv. */
   ts_in_delta: number;
+  /** Which statistic this is (StatType). */
   stat_type: number;
+  /** Databento channel id (0-based). */
   channel_id: number;
+  /** New or deleted statistic (StatUpdateAction). */
   update_action: number;
+  /** Flags whose meaning depends on the statistic. */
   stat_flags: number;
 }
 
@@ -4205,11 +4856,13 @@ export class ErrorMsgV1 extends Record {
 
 /** ErrorMsgV1 as returned by `toObject()`. */
 export interface ErrorMsgV1Object extends RecordObject {
+  /** Error text. */
   err: string;
 }
 
 /** ErrorMsgV1 as returned by `toJSON()`. */
 export interface ErrorMsgV1JSON extends RecordJSON {
+  /** Error text. */
   err: string;
 }
 
@@ -4278,17 +4931,25 @@ export class SymbolMappingMsgV1 extends Record {
 
 /** SymbolMappingMsgV1 as returned by `toObject()`. */
 export interface SymbolMappingMsgV1Object extends RecordObject {
+  /** Symbol as subscribed. */
   stype_in_symbol: string;
+  /** Symbol it resolves to. */
   stype_out_symbol: string;
+  /** Start of the mapping's validity. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   start_ts: bigint;
+  /** End of the mapping's validity. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
   end_ts: bigint;
 }
 
 /** SymbolMappingMsgV1 as returned by `toJSON()`. */
 export interface SymbolMappingMsgV1JSON extends RecordJSON {
+  /** Symbol as subscribed. */
   stype_in_symbol: string;
+  /** Symbol it resolves to. */
   stype_out_symbol: string;
+  /** Start of the mapping's validity. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   start_ts: string;
+  /** End of the mapping's validity. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. A decimal string. */
   end_ts: string;
 }
 
@@ -4331,11 +4992,13 @@ export class SystemMsgV1 extends Record {
 
 /** SystemMsgV1 as returned by `toObject()`. */
 export interface SystemMsgV1Object extends RecordObject {
+  /** Message text. */
   msg: string;
 }
 
 /** SystemMsgV1 as returned by `toJSON()`. */
 export interface SystemMsgV1JSON extends RecordJSON {
+  /** Message text. */
   msg: string;
 }
 
@@ -4440,7 +5103,9 @@ export type FieldType = 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'u64' | 'i
 
 /** One field of a layout. */
 export interface FieldInfo {
+  /** Field name as in Databento's schema docs (reserved padding starts with `_`). */
   readonly name: string;
+  /** Wire type; `price` and `ts` are 64-bit, `cstr` and `pad` fixed-size byte arrays. */
   readonly type: FieldType;
   /** Byte offset from the start of the record (or level). */
   readonly offset: number;
@@ -4448,8 +5113,9 @@ export interface FieldInfo {
   readonly size: number;
   /** Enum (or flag set) the field holds, if any. */
   readonly enum?: string;
-  /** For `levels`: the level struct and how many. */
+  /** For `levels`: the level struct. */
   readonly of?: string;
+  /** For `levels`: how many levels. */
   readonly count?: number;
 }
 
@@ -4457,10 +5123,13 @@ export interface FieldInfo {
 export interface LayoutInfo {
   /** View class name. */
   readonly name: string;
+  /** Size in bytes, without any ts_out suffix. */
   readonly size: number;
-  /** Records only: rtypes, DBN versions and schemas. */
+  /** Records only: the rtypes that use this layout. */
   readonly rtypes?: readonly number[];
+  /** Records only: the DBN versions that use this layout. */
   readonly versions?: readonly number[];
+  /** Records only: the schemas whose records have this layout. */
   readonly schemas?: readonly string[];
   /** Every field in offset order, reserved padding included. */
   readonly fields: readonly FieldInfo[];

@@ -21,27 +21,37 @@ export interface RecordHeader {
 
 /** Header as it appears in {@link Record.toObject} (Databento JSON shape: no `length`). */
 export interface RecordHeaderObject {
+  /** Matching-engine receive time, UNIX nanoseconds. */
   ts_event: bigint;
+  /** Record type code (RType). */
   rtype: number;
+  /** Databento publisher id (dataset + venue). */
   publisher_id: number;
+  /** Numeric instrument id. */
   instrument_id: number;
 }
 
 /** Header as it appears in {@link Record.toJSON}: 64-bit integers as decimal strings. */
 export interface RecordHeaderJSON {
+  /** Matching-engine receive time, UNIX nanoseconds as a decimal string. */
   ts_event: string;
+  /** Record type code (RType). */
   rtype: number;
+  /** Databento publisher id (dataset + venue). */
   publisher_id: number;
+  /** Numeric instrument id. */
   instrument_id: number;
 }
 
 /** What every {@link Record.toObject} result has. */
 export interface RecordObject {
+  /** The record header. */
   hd: RecordHeaderObject;
 }
 
 /** What every {@link Record.toJSON} result has. */
 export interface RecordJSON {
+  /** The record header, 64-bit integers as decimal strings. */
   hd: RecordHeaderJSON;
 }
 
