@@ -8,6 +8,7 @@
 // Uses the built dist/ and the native addon. `node bench/live.mjs` prints
 // the figures; bench/run.mjs calls benchLive().
 import { fork } from 'node:child_process';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
@@ -27,6 +28,26 @@ function wallNanos() {
 
 // -- the mock gateway process -------------------------------------------------
 
+/**
+ * Calls send(i) LATENCY_RATE times a second for LATENCY_SECONDS. Timers are
+ * far too coarse for 100 µs: it sleeps on a futex for most of each gap (so
+ * the mock leaves the CPUs to the client) and spins the rest.
+ */
+async function paced(send, stopped) {
+  const step = 1e3 / LATENCY_RATE;
+  const total = LATENCY_RATE * LATENCY_SECONDS;
+  const futex = new Int32Array(new SharedArrayBuffer(4));
+  let next = performance.now();
+  for (let i = 0; i < total && !stopped(); i++) {
+    const wait = next - performance.now() - 0.01;
+    if (wait > 0) Atomics.wait(futex, 0, 0, wait);
+    while (performance.now() < next);
+    next += step;
+    send(i);
+    if (i % 1000 === 999) await new Promise((r) => setImmediate(r)); // let I/O through
+  }
+}
+
 async function mockMain() {
   const { MockLiveGateway, encodeMboRecords } = await import('../dist/test/mock/live-gateway.js');
   const bulk = encodeMboRecords(CHUNK_RECORDS);
@@ -38,24 +59,13 @@ async function mockMain() {
         await session.stream(bulk, { repeat: RECORDS / CHUNK_RECORDS, chunkBytes: bulk.length });
         await session.close();
       } else if (mode === 'BENCH.LAT') {
-        // Timers are far too coarse for 100 µs: sleep on a futex for most of
-        // the gap (so the mock leaves the CPUs to the client), spin the rest.
         const one = encodeMboRecords(1);
         const dv = new DataView(one.buffer);
-        const step = 1e3 / LATENCY_RATE;
-        const total = LATENCY_RATE * LATENCY_SECONDS;
-        const futex = new Int32Array(new SharedArrayBuffer(4));
-        let next = performance.now();
-        for (let i = 0; i < total && !session.closed; i++) {
-          const wait = next - performance.now() - 0.01;
-          if (wait > 0) Atomics.wait(futex, 0, 0, wait);
-          while (performance.now() < next);
-          next += step;
+        await paced((i) => {
           dv.setUint32(52, i, true);
           dv.setBigUint64(8, wallNanos(), true);
           session.send(one);
-          if (i % 1000 === 999) await new Promise((r) => setImmediate(r)); // let I/O through
-        }
+        }, () => session.closed);
         await session.close();
       } else {
         // Memory: a steady 100,000 records/s per client until it leaves.
@@ -65,7 +75,21 @@ async function mockMain() {
       }
     });
   });
-  process.send({ port: gw.port });
+  // The baseline: the same stamped 56-byte messages at the same pace over a
+  // plain TCP socket, read by plain Node, to tell this machine's own latency
+  // tail from the client's.
+  const raw = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    const one = encodeMboRecords(1);
+    const dv = new DataView(one.buffer);
+    paced((i) => {
+      dv.setUint32(52, i, true);
+      dv.setBigUint64(8, wallNanos(), true);
+      socket.write(one);
+    }, () => socket.destroyed).then(() => socket.end());
+  });
+  await new Promise((resolve) => raw.listen(0, '127.0.0.1', resolve));
+  process.send({ port: gw.port, rawPort: raw.address().port });
   process.on('message', async (m) => {
     if (m === 'exit') {
       await gw.close();
@@ -145,11 +169,44 @@ async function throughput(LiveThreaded, port, mode) {
 
 // -- the latency process: a fresh heap, so no garbage of the throughput runs is collected meanwhile
 
-async function latencyMain(port) {
+async function latencyMain(port, rawPort) {
   const { LiveThreaded } = await import('../dist/lib/live/index.js');
   const rounds = [];
-  for (let i = 0; i < LATENCY_ROUNDS; i++) rounds.push(await latency(LiveThreaded, port));
-  process.send(rounds);
+  const baseline = [];
+  for (let i = 0; i < LATENCY_ROUNDS; i++) {
+    rounds.push(await latency(LiveThreaded, port));
+    baseline.push(await rawLatency(rawPort));
+  }
+  process.send({ rounds, baseline });
+}
+
+/** The same measurement on a plain socket: stamped records read with net.Socket. */
+async function rawLatency(port) {
+  const samples = [];
+  let pending = Buffer.alloc(0);
+  await new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('data', (data) => {
+      const now = wallNanos();
+      pending = pending.length ? Buffer.concat([pending, data]) : data;
+      for (; pending.length >= 56; pending = pending.subarray(56)) {
+        if (pending.readUInt32LE(52) >= 1000) samples.push(Number(now - pending.readBigUInt64LE(8)) / 1e3);
+      }
+    });
+    socket.on('end', resolve);
+    socket.on('error', reject);
+  });
+  return summarize(samples);
+}
+
+function summarize(samples) {
+  samples.sort((a, b) => a - b);
+  return { samples: samples.length, p50us: quantile(samples, 0.5), p99us: quantile(samples, 0.99), maxUs: samples.at(-1) };
+}
+
+/** The round with the median p99. */
+function medianRound(rounds) {
+  return [...rounds].sort((a, b) => a.p99us - b.p99us)[rounds.length >> 1];
 }
 
 async function latency(LiveThreaded, port) {
@@ -164,8 +221,7 @@ async function latency(LiveThreaded, port) {
   const done = new Promise((resolve) => client.once('close', resolve));
   await client.start();
   await done;
-  samples.sort((a, b) => a - b);
-  return { samples: samples.length, p50us: quantile(samples, 0.5), p99us: quantile(samples, 0.99), maxUs: samples.at(-1) };
+  return summarize(samples);
 }
 
 function startChild(args, execArgv = []) {
@@ -181,14 +237,15 @@ function startChild(args, execArgv = []) {
 export async function benchLive() {
   const { LiveThreaded } = await import('../dist/lib/live/index.js');
   const mock = startChild(['mock']);
-  const { port } = await mock.message;
+  const { port, rawPort } = await mock.message;
   try {
     const views = await throughput(LiveThreaded, port, 'views');
     const raw = await throughput(LiveThreaded, port, 'raw');
     // Several rounds, the median p99 reported: on a busy machine the tail is
     // as much the scheduler's as ours.
-    const rounds = await startChild(['latency', String(port)]).message;
-    const lat = [...rounds].sort((a, b) => a.p99us - b.p99us)[LATENCY_ROUNDS >> 1];
+    const { rounds, baseline } = await startChild(['latency', String(port), String(rawPort)]).message;
+    const lat = medianRound(rounds);
+    const base = medianRound(baseline);
     const rss = startChild(['rss', String(port)], ['--expose-gc']);
     const mem = await rss.message;
     const perClient = (mem.during - mem.before) / RSS_CLIENTS;
@@ -197,12 +254,14 @@ export async function benchLive() {
         { name: 'live MBO, record views (batch events, one field per record)', ...views },
         { name: 'live MBO, DataView walk (batch events, one field per record)', ...raw },
       ],
-      latency: { rate: LATENCY_RATE, ...lat, rounds },
+      latency: { rate: LATENCY_RATE, ...lat, rounds, baseline: { ...base, rounds: baseline } },
       rss: { clients: RSS_CLIENTS, perClientBytes: perClient, ...mem },
       notes: [
         `latency at ${LATENCY_RATE.toLocaleString('en-US')} records/s, mock send -> JS 'record' callback: ` +
           `p50 ${lat.p50us.toFixed(1)} µs, p99 ${lat.p99us.toFixed(1)} µs, max ${lat.maxUs.toFixed(0)} µs ` +
           `(median round of ${LATENCY_ROUNDS}; p99 per round: ${rounds.map((r) => r.p99us.toFixed(0)).join(', ')} µs)`,
+        `baseline, the same records on a plain Node TCP socket: p50 ${base.p50us.toFixed(1)} µs, ` +
+          `p99 ${base.p99us.toFixed(1)} µs (p99 per round: ${baseline.map((r) => r.p99us.toFixed(0)).join(', ')} µs)`,
         `RSS per streaming client (${RSS_CLIENTS} clients at 100,000 records/s each): ${(perClient / 2 ** 20).toFixed(2)} MiB`,
       ],
     };
@@ -215,6 +274,6 @@ if (process.argv[1] === SELF) {
   const role = process.argv[2];
   if (role === 'mock') await mockMain();
   else if (role === 'rss') await rssMain(Number(process.argv[3]));
-  else if (role === 'latency') await latencyMain(Number(process.argv[3]));
+  else if (role === 'latency') await latencyMain(Number(process.argv[3]), Number(process.argv[4]));
   else console.log(JSON.stringify(await benchLive(), (_, v) => (typeof v === 'bigint' ? String(v) : v), 2));
 }
