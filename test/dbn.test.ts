@@ -104,6 +104,26 @@ describe('as-is policy', () => {
   });
 });
 
+describe('upgrade-v2 policy', () => {
+  it('upgrades v1 records to the v2 layouts and leaves later versions alone', () => {
+    const def = DbnStore.fromFile(fixturePath('test_data.definition.v1.dbn'), { upgradePolicy: 'upgrade-v2' });
+    expect(def.metadata.version).toBe(2);
+    expect(def.metadata.symbol_cstr_len).toBe(71);
+    const records = def.toArray();
+    expect(records[0]!.constructor.name).toBe('InstrumentDefMsgV2');
+    expect(records[0]!.byteLength).toBe(400);
+    // The v2 file holds the same definitions in the v2 layout.
+    const v2 = DbnStore.fromFile(fixturePath('test_data.definition.v2.dbn.zst'), { upgradePolicy: 'as-is' });
+    expect(recordHex(def)).toEqual(recordHex(v2));
+    // StatMsg is the same in v1 and v2: untouched.
+    const stats = DbnStore.fromFile(fixturePath('test_data.statistics.v1.dbn'), { upgradePolicy: 'upgrade-v2' });
+    expect(stats.toArray()[0]!.byteLength).toBe(64);
+    const v3 = DbnStore.fromFile(fixturePath('test_data.statistics.v3.dbn.zst'), { upgradePolicy: 'upgrade-v2' });
+    expect(v3.metadata.version).toBe(3);
+    expect(recordHex(v3)).toEqual(recordHex(DbnStore.fromFile(fixturePath('test_data.statistics.v3.dbn.zst'))));
+  });
+});
+
 describe('fragments', () => {
   const fragments = ALL_FIXTURES.filter(isFragment);
 
@@ -306,7 +326,9 @@ describe('bad input', () => {
   });
 
   it('invalid options throw before any I/O', () => {
-    expect(() => new DbnDecoder({ upgradePolicy: 'sideways' as never })).toThrow(/upgradePolicy/);
+    expect(() => new DbnDecoder({ upgradePolicy: 'sideways' as never })).toThrow(
+      /upgradePolicy must be 'upgrade', 'upgrade-v2' or 'as-is', not "sideways"/,
+    );
     expect(() => new DbnDecoder({ fragment: { version: 4 as never } })).toThrow(/fragment.version/);
     expect(() => DbnStore.fromFile('')).toThrow(/path/);
   });

@@ -8,9 +8,27 @@ import type { NativeDecoderOptions } from '../native.js';
 /**
  * How records of older DBN versions are handed out: `'upgrade'` (default)
  * converts DBN v1 and v2 records to the current v3 layouts, as the official
- * clients do; `'as-is'` keeps each version's own layout (see `InstrumentDefMsgV1` …).
+ * clients do; `'upgrade-v2'` converts v1 records to the v2 layouts and leaves
+ * v2 and v3 as they are; `'as-is'` keeps each version's own layout (see
+ * `InstrumentDefMsgV1` …).
  */
-export type UpgradePolicy = 'upgrade' | 'as-is';
+export type UpgradePolicy = 'upgrade' | 'upgrade-v2' | 'as-is';
+
+// The official clients' VersionUpgradePolicy values.
+const POLICY_VALUES: Record<UpgradePolicy, 1 | 2 | 3> = { 'as-is': 1, 'upgrade-v2': 2, upgrade: 3 };
+
+/**
+ * The wire value of an upgrade policy (default `'upgrade'`); throws
+ * {@link InvalidArgumentError} for anything else.
+ * @internal
+ */
+export function upgradePolicyValue(policy: UpgradePolicy | undefined, where = 'upgradePolicy'): 1 | 2 | 3 {
+  const key = policy ?? 'upgrade';
+  if (!Object.hasOwn(POLICY_VALUES, key)) {
+    throw new InvalidArgumentError(`${where} must be 'upgrade', 'upgrade-v2' or 'as-is', not ${JSON.stringify(policy)}`);
+  }
+  return POLICY_VALUES[key];
+}
 
 /** Options of {@link DbnDecoder}, {@link DbnStore.fromFile} and {@link DbnStore.fromBytes}. */
 export interface DecoderOptions {
@@ -31,11 +49,7 @@ export interface DecoderOptions {
 /** @internal */
 export function nativeDecoderOptions(opts: DecoderOptions = {}): NativeDecoderOptions {
   if (opts === null || typeof opts !== 'object') throw new InvalidArgumentError('options must be an object');
-  const policy = opts.upgradePolicy ?? 'upgrade';
-  if (policy !== 'upgrade' && policy !== 'as-is') {
-    throw new InvalidArgumentError(`upgradePolicy must be 'upgrade' or 'as-is', not ${JSON.stringify(policy)}`);
-  }
-  const out: NativeDecoderOptions = { upgradePolicy: policy === 'upgrade' ? 3 : 1, hasMetadata: !opts.fragment };
+  const out: NativeDecoderOptions = { upgradePolicy: upgradePolicyValue(opts.upgradePolicy), hasMetadata: !opts.fragment };
   if (opts.fragment) {
     const { version, tsOut = false } = opts.fragment;
     if (version !== 1 && version !== 2 && version !== 3) {

@@ -6,6 +6,7 @@
 import { open, rm } from 'node:fs/promises';
 import { DatabentoError, InvalidArgumentError } from '../errors.js';
 import { DbnDecoder, DbnStore, type Metadata, type RecordBatch, type UpgradePolicy } from '../dbn/index.js';
+import { upgradePolicyValue } from '../dbn/options.js';
 import type { AnyRecord } from '../generated/records.js';
 import { BadResponseError, CostLimitError } from './errors.js';
 import { throwIfAborted, type BodyReader, type HttpClient, type RequestSpec } from './http.js';
@@ -95,9 +96,7 @@ export class TimeseriesApi {
     const onProgress = optionalFunction<(p: RangeProgress) => void>(o.onProgress, `${where}: onProgress`);
     const maxCostUsd = optionalCostLimit(o.maxCostUsd);
     const upgradePolicy = o.upgradePolicy ?? 'upgrade';
-    if (upgradePolicy !== 'upgrade' && upgradePolicy !== 'as-is') {
-      throw new InvalidArgumentError(`${where}: upgradePolicy must be 'upgrade' or 'as-is'`);
-    }
+    upgradePolicyValue(upgradePolicy, `${where}: upgradePolicy`);
     if (o.path !== undefined && (typeof o.path !== 'string' || o.path === '')) {
       throw new InvalidArgumentError(`${where}: path must be a non-empty string`);
     }

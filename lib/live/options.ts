@@ -6,7 +6,7 @@
 import { release, type } from 'node:os';
 import { InvalidArgumentError, type LiveError } from '../errors.js';
 import { schemaFromName, schemaName, stypeFromName, stypeName } from '../generated/enums.js';
-import type { UpgradePolicy } from '../dbn/options.js';
+import { upgradePolicyValue, type UpgradePolicy } from '../dbn/options.js';
 import { packageVersion } from '../historical/version.js';
 
 /**
@@ -195,8 +195,7 @@ export function nativeLiveOptions(opts: LiveThreadedOptions): NativeLiveOptions 
   if (compression !== 'none' && compression !== 'zstd') bad(`compression must be 'none' or 'zstd', not ${JSON.stringify(compression)}`);
   const srb = opts.slowReaderBehavior;
   if (srb !== undefined && srb !== 'warn' && srb !== 'skip') bad(`slowReaderBehavior must be 'warn' or 'skip', not ${JSON.stringify(srb)}`);
-  const policy = opts.upgradePolicy ?? 'upgrade';
-  if (policy !== 'upgrade' && policy !== 'as-is') bad(`upgradePolicy must be 'upgrade' or 'as-is', not ${JSON.stringify(policy)}`);
+  const upgradePolicy = upgradePolicyValue(opts.upgradePolicy);
   const ext = opts.userAgentExtension;
   if (ext !== undefined && (typeof ext !== 'string' || SEPARATORS.test(ext))) bad('userAgentExtension may not contain | or newlines');
   const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
@@ -214,7 +213,7 @@ export function nativeLiveOptions(opts: LiveThreadedOptions): NativeLiveOptions 
     port: opts.port ?? 13000,
     tsOut: opts.tsOut ?? false,
     compression: compression === 'zstd' ? 1 : 0,
-    upgradePolicy: policy === 'upgrade' ? 3 : 1,
+    upgradePolicy,
     userAgent: liveUserAgent(ext),
     connectTimeoutMs,
     authTimeoutMs,
