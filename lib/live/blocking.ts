@@ -9,6 +9,7 @@ import { InvalidArgumentError, LiveError } from '../errors.js';
 import { RecordBatch } from '../dbn/batch.js';
 import { metadataFromNative, type Metadata } from '../dbn/metadata.js';
 import type { AnyRecord } from '../generated/records.js';
+import { RType } from '../generated/enums.js';
 import { PitSymbolMap } from '../symbology/pit-symbol-map.js';
 import { liveNative, type NativeLiveBatch, type NativeLiveBlocking, type NativeStarted } from './native.js';
 import {
@@ -23,7 +24,7 @@ import {
   type Subscription,
   type SubscriptionRequest,
 } from './options.js';
-import { RTYPE_SYMBOL_MAPPING } from './util.js';
+import { abortError } from './util.js';
 
 /** Events of {@link LiveBlocking}. */
 export interface LiveBlockingEvents {
@@ -74,7 +75,7 @@ export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements As
   #abortError: LiveError | undefined;
   #wake: AbortController | undefined;  // cancels a reconnect back-off on close
   readonly #onAbort = (): void => {
-    this.#abortError = new LiveError('The live client was aborted', 'ABORTED', { cause: this.#signal?.reason });
+    this.#abortError = abortError(this.#signal);
     void this.close();
   };
 
@@ -86,7 +87,7 @@ export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements As
     this.#reconnect = options.reconnect ? resolveReconnect(options.reconnect) : undefined;
     this.#signal = options.signal;
     if (this.#signal?.aborted) {
-      throw new LiveError('The live client was aborted', 'ABORTED', { cause: this.#signal.reason });
+      throw abortError(this.#signal);
     }
     this.#native = new liveNative.NativeLiveBlocking(nativeOptions);
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -268,7 +269,7 @@ export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements As
     const batch = new RecordBatch(raw.buffer, raw.count, this.#version, this.#tsOut);
     if (raw.symbolMappings > 0) {
       for (const rec of batch) {
-        if (rec.rtype === RTYPE_SYMBOL_MAPPING) this.symbolMap.onRecord(rec);
+        if (rec.rtype === RType.SymbolMapping) this.symbolMap.onRecord(rec);
       }
     }
     return batch;

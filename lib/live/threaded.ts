@@ -8,6 +8,7 @@ import { LiveError } from '../errors.js';
 import { RecordBatch } from '../dbn/batch.js';
 import { metadataFromNative, type Metadata } from '../dbn/metadata.js';
 import type { AnyRecord } from '../generated/records.js';
+import { RType } from '../generated/enums.js';
 import { PitSymbolMap } from '../symbology/pit-symbol-map.js';
 import {
   EVENT_BATCH,
@@ -31,7 +32,7 @@ import {
   type Subscription,
   type SubscriptionRequest,
 } from './options.js';
-import { Deferred, RTYPE_SYMBOL_MAPPING } from './util.js';
+import { abortError, Deferred } from './util.js';
 
 /** Events of {@link LiveThreaded}. */
 export interface LiveThreadedEvents {
@@ -149,7 +150,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     return true;
   };
   readonly #onAbort = (): void => {
-    this.#abortError = new LiveError('The live client was aborted', 'ABORTED', { cause: this.#signal?.reason });
+    this.#abortError = abortError(this.#signal);
     void this.close();
   };
 
@@ -164,7 +165,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     this.#reconnect = options.reconnect ? resolveReconnect(options.reconnect) : undefined;
     this.#signal = options.signal;
     if (this.#signal?.aborted) {
-      throw new LiveError('The live client was aborted', 'ABORTED', { cause: this.#signal.reason });
+      throw abortError(this.#signal);
     }
     this.#native = new liveNative.NativeLiveThreaded(nativeOptions);
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -393,7 +394,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     if (raw.symbolMappings > 0) {
       // Before delivery, so listeners can resolve the batch's own records.
       for (const rec of batch) {
-        if (rec.rtype === RTYPE_SYMBOL_MAPPING) this.symbolMap.onRecord(rec);
+        if (rec.rtype === RType.SymbolMapping) this.symbolMap.onRecord(rec);
       }
     }
     this.#inbox.push(batch);

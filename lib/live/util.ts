@@ -3,9 +3,12 @@
  * @internal
  * @module
  */
+import { LiveError } from '../errors.js';
 
-/** rtype of SymbolMappingMsg. */
-export const RTYPE_SYMBOL_MAPPING = 0x16;
+/** The error of a client whose AbortSignal fired. */
+export function abortError(signal: AbortSignal | undefined): LiveError {
+  return new LiveError('The live client was aborted', 'ABORTED', { cause: signal?.reason });
+}
 
 /** A promise with its resolve and reject functions. */
 export class Deferred<T> {

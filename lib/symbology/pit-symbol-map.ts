@@ -3,10 +3,10 @@
  * @module
  */
 import { DatabentoError, InvalidArgumentError } from '../errors.js';
+import { RType } from '../generated/enums.js';
 import { checkInstrumentId, isInverse, isRecord, parseInstrumentId } from './common.js';
 import { type DateLike, dayToIso, dayToNanos, nanosToDay, parseIsoDay, toDay } from './dates.js';
 import {
-  RTYPE_SYMBOL_MAPPING,
   type SymbolMapMetadata,
   type SymbolMapRecord,
   type SymbolMappingRecord,
@@ -88,7 +88,7 @@ export class PitSymbolMap implements Iterable<[instrumentId: number, symbol: str
    * whether the record was a symbol mapping; other records are ignored.
    */
   onRecord(record: SymbolMapRecord): boolean {
-    if (record.rtype !== RTYPE_SYMBOL_MAPPING) return false;
+    if (record.rtype !== RType.SymbolMapping) return false;
     this.onSymbolMapping(record as SymbolMappingRecord);
     return true;
   }

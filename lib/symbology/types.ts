@@ -39,6 +39,3 @@ export interface SymbolMappingRecord extends SymbolMapRecord {
   /** The subscribed symbol, e.g. `ES.FUT`. */
   readonly stype_in_symbol?: string;
 }
-
-/** The `rtype` of SymbolMappingMsg records. */
-export const RTYPE_SYMBOL_MAPPING = 0x16;
