@@ -283,11 +283,13 @@ function genEnumsHpp() {
   out.push(`// ${BANNER}.`);
   out.push('//');
   out.push('// DBN enums with their wire types, flag bits, the publisher / venue / dataset');
-  out.push('// ids and the format constants. String forms live in the TypeScript layer.');
+  out.push('// ids, the format constants, and the API string names of the enums that have');
+  out.push('// them (what the live gateway protocol sends).');
   out.push('#pragma once');
   out.push('');
   out.push('#include <cstddef>');
   out.push('#include <cstdint>');
+  out.push('#include <string_view>');
   out.push('');
   out.push('namespace databento {');
   out.push('');
@@ -305,6 +307,17 @@ function genEnumsHpp() {
     }
     out.push('};');
     out.push('');
+    const named = e.values.filter((x) => x.str !== undefined);
+    if (e.wire !== 'char' && named.length > 0) {
+      out.push(`// The API string name of a ${e.name} ("${named[0].str}" …); empty for a value without one.`);
+      out.push(`constexpr std::string_view ToString(${e.name} value) {`);
+      out.push('  switch (value) {');
+      for (const x of named) out.push(`    case ${e.name}::${x.name}: return "${x.str}";`);
+      out.push('    default: return {};');
+      out.push('  }');
+      out.push('}');
+      out.push('');
+    }
   }
   out.push(`// ${FLAGS.doc}`);
   out.push(`struct ${FLAGS.name} {`);

@@ -83,57 +83,9 @@ void ValidateOptions(const LiveOptions& o) {
   }
 }
 
-std::string_view SchemaWireName(Schema schema) {
-  switch (schema) {
-    case Schema::Mbo: return "mbo";
-    case Schema::Mbp1: return "mbp-1";
-    case Schema::Mbp10: return "mbp-10";
-    case Schema::Tbbo: return "tbbo";
-    case Schema::Trades: return "trades";
-    case Schema::Ohlcv1S: return "ohlcv-1s";
-    case Schema::Ohlcv1M: return "ohlcv-1m";
-    case Schema::Ohlcv1H: return "ohlcv-1h";
-    case Schema::Ohlcv1D: return "ohlcv-1d";
-    case Schema::Definition: return "definition";
-    case Schema::Statistics: return "statistics";
-    case Schema::Status: return "status";
-    case Schema::Imbalance: return "imbalance";
-    case Schema::OhlcvEod: return "ohlcv-eod";
-    case Schema::Cmbp1: return "cmbp-1";
-    case Schema::Cbbo1S: return "cbbo-1s";
-    case Schema::Cbbo1M: return "cbbo-1m";
-    case Schema::Tcbbo: return "tcbbo";
-    case Schema::Bbo1S: return "bbo-1s";
-    case Schema::Bbo1M: return "bbo-1m";
-  }
-  return {};
-}
-
-std::string_view STypeWireName(SType stype) {
-  switch (stype) {
-    case SType::InstrumentId: return "instrument_id";
-    case SType::RawSymbol: return "raw_symbol";
-    case SType::Smart: return "smart";
-    case SType::Continuous: return "continuous";
-    case SType::Parent: return "parent";
-    case SType::NasdaqSymbol: return "nasdaq_symbol";
-    case SType::CmsSymbol: return "cms_symbol";
-    case SType::Isin: return "isin";
-    case SType::UsCode: return "us_code";
-    case SType::BbgCompId: return "bbg_comp_id";
-    case SType::BbgCompTicker: return "bbg_comp_ticker";
-    case SType::Figi: return "figi";
-    case SType::FigiTicker: return "figi_ticker";
-    case SType::ListingId: return "listing_id";
-    case SType::IssuerId: return "issuer_id";
-    case SType::SecurityId: return "security_id";
-  }
-  return {};
-}
-
 void ValidateSubscription(const LiveSubscription& sub) {
-  if (SchemaWireName(sub.schema).empty()) Invalid("Unknown schema");
-  if (STypeWireName(sub.stype_in).empty()) Invalid("Unknown stype_in");
+  if (ToString(sub.schema).empty()) Invalid("Unknown schema");
+  if (ToString(sub.stype_in).empty()) Invalid("Unknown stype_in");
   if (sub.symbols.empty()) Invalid("A subscription needs at least one symbol");
   for (const auto& s : sub.symbols) {
     if (s.empty() || HasSeparator(s) || s.find(',') != std::string::npos) {
@@ -153,15 +105,15 @@ std::string AuthRequestLine(const LiveOptions& o, std::string_view challenge) {
   line += "|dataset=" + o.dataset;
   line += "|encoding=dbn";
   line += o.ts_out ? "|ts_out=1" : "|ts_out=0";
-  line += o.compression == Compression::Zstd ? "|compression=zstd" : "|compression=none";
+  line += "|compression=";
+  line += ToString(o.compression);
   line += "|client=" + (o.user_agent.empty() ? DefaultUserAgent() : o.user_agent);
   if (o.heartbeat_interval_s) {
     line += "|heartbeat_interval_s=" + std::to_string(*o.heartbeat_interval_s);
   }
   if (o.slow_reader_behavior) {
-    line += *o.slow_reader_behavior == SlowReaderBehavior::Skip
-                ? "|slow_reader_behavior=skip"
-                : "|slow_reader_behavior=warn";
+    line += "|slow_reader_behavior=";
+    line += ToString(*o.slow_reader_behavior);
   }
   line.push_back('\n');
   return line;
@@ -171,9 +123,9 @@ std::vector<std::string> SubscriptionLines(const LiveSubscription& sub, bool wit
   // Token order as the C++ client: a nanosecond start comes before the id,
   // a string start after it.
   std::string head = "schema=";
-  head.append(SchemaWireName(sub.schema));
+  head.append(ToString(sub.schema));
   head += "|stype_in=";
-  head.append(STypeWireName(sub.stype_in));
+  head.append(ToString(sub.stype_in));
   const std::string id = "|id=" + std::to_string(sub.id);
   if (with_start && sub.start) {
     if (const auto* ns = std::get_if<std::uint64_t>(&*sub.start)) {

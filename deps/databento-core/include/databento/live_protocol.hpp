@@ -81,10 +81,6 @@ std::string AuthRequestLine(const LiveOptions& options, std::string_view challen
 std::vector<std::string> SubscriptionLines(const LiveSubscription& sub,
                                            bool with_start = true);
 
-// Wire names used in subscriptions.
-std::string_view SchemaWireName(Schema schema);
-std::string_view STypeWireName(SType stype);
-
 // Splits `a=1|b=2` into key/value pairs (a token without `=` has an empty
 // value). A trailing newline is ignored.
 std::vector<std::pair<std::string, std::string>> ParseControlLine(std::string_view line);
