@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { execFileSync } from 'node:child_process';
-import { DbnDecoder, DbnEncoder, DbnError, DbnStore, RecordBatch, writeDbnFile } from '../lib/index.js';
+import { DbnDecodeStream, DbnDecoder, DbnEncoder, DbnError, DbnStore, RecordBatch, writeDbnFile } from '../lib/index.js';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Mbp10Msg, Metadata } from '../lib/index.js';
 import {
   ALL_FIXTURES,
@@ -356,6 +359,34 @@ describe('without libzstd', () => {
     expect(plain).toBe(2);
     expect(error.code).toBe('ZSTD_UNAVAILABLE');
     expect(error.message).toMatch(/libzstd/);
+  });
+});
+
+describe('DbnDecodeStream', () => {
+  it('pipes a file through to record batches, metadata first', async () => {
+    const name = 'test_data.mbp-10.v1.dbn.zst';
+    const stream = new DbnDecodeStream();
+    const events: string[] = [];
+    stream.on('metadata', (md: Metadata) => events.push(`metadata ${md.schema}`));
+    const records: string[] = [];
+    await pipeline(createReadStream(fixturePath(name), { highWaterMark: 7 }), stream, async (batches: AsyncIterable<RecordBatch>) => {
+      for await (const batch of batches) {
+        events.push('batch');
+        records.push(...recordHex(batch));
+      }
+    });
+    expect(events[0]).toBe('metadata mbp-10');
+    expect(records).toEqual(readGolden(name).records.map((r) => r.hex));
+    expect(stream.metadata?.dataset).toBe('GLBX.MDP3');
+  });
+
+  it('fails the pipeline on truncated input', async () => {
+    const bytes = readFixture('test_data.mbo.v3.dbn').subarray(0, 400);
+    await expect(
+      pipeline(Readable.from([Buffer.from(bytes)]), new DbnDecodeStream(), async (batches: AsyncIterable<RecordBatch>) => {
+        for await (const batch of batches) void batch;
+      }),
+    ).rejects.toMatchObject({ code: 'TRUNCATED_RECORD' });
   });
 });
 

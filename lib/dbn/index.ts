@@ -5,6 +5,7 @@
 export { RecordBatch } from './batch.js';
 export { toColumns, type Column, type Columns, type ColumnsOptions } from './columns.js';
 export { DbnDecoder } from './decoder.js';
+export { DbnDecodeStream } from './stream.js';
 export { DbnStore, type BatchOptions } from './store.js';
 export { DbnEncoder, writeDbnFile, type EncoderOptions, type RecordsInput } from './encoder.js';
 export {
