@@ -107,6 +107,31 @@ describe('as-is policy', () => {
   });
 });
 
+describe('ts_out', () => {
+  it('records of a ts_out stream carry the gateway send time after their body, through upgrades too', () => {
+    const src = DbnStore.fromFile(fixturePath('test_data.definition.v1.dbn'), { upgradePolicy: 'as-is' });
+    // Append an 8-byte send time to every record and grow hd.length by two words.
+    const stamped = src.toArray().map((rec, i) => {
+      const bytes = new Uint8Array(rec.byteLength + 8);
+      bytes.set(rec.bytes());
+      bytes[0] = bytes.length / 4;
+      new DataView(bytes.buffer).setBigUint64(rec.byteLength, 1_700_000_000_000_000_000n + BigInt(i), true);
+      return bytes;
+    });
+    const file = DbnEncoder.encode({ ...src.metadata, ts_out: true }, stamped.map((b) => ({ bytes: () => b })));
+    const asIs = DbnStore.fromBytes(file, { upgradePolicy: 'as-is' }).toArray();
+    const upgraded = DbnStore.fromBytes(file).toArray();
+    for (const [i, rec] of upgraded.entries()) {
+      expect(rec.ts_out).toBe(1_700_000_000_000_000_000n + BigInt(i));
+      expect(asIs[i]!.ts_out).toBe(rec.ts_out);
+      expect(rec.byteLength).toBe(520 + 8);
+      // The body upgrades as without ts_out.
+      expect(hex(rec.bytes().subarray(16, 520))).toBe(hex(DbnStore.fromFile(fixturePath('test_data.definition.v1.dbn')).toArray()[i]!.bytes().subarray(16)));
+    }
+    expect(DbnStore.fromFile(fixturePath('test_data.mbo.v3.dbn')).toArray()[0]!.ts_out).toBeUndefined();
+  });
+});
+
 describe('upgrade-v2 policy', () => {
   it('upgrades v1 records to the v2 layouts and leaves later versions alone', () => {
     const def = DbnStore.fromFile(fixturePath('test_data.definition.v1.dbn'), { upgradePolicy: 'upgrade-v2' });

@@ -152,6 +152,19 @@ export abstract class Record {
     return this._dv.getUint8(this._o) * 4;
   }
 
+  /**
+   * The gateway's send time, UNIX nanoseconds, carried by records of sessions
+   * opened with `tsOut: true` (8 bytes after the record's body); undefined
+   * for records without it.
+   */
+  get ts_out(): bigint | undefined {
+    // Known layouts only: an unknown record's size says nothing of a suffix.
+    const { SIZE: size, RTYPES: rtypes } = this.constructor as { SIZE?: number; RTYPES?: readonly number[] };
+    const length = this.byteLength;
+    if (size === undefined || !rtypes?.length || length !== size + 8) return undefined;
+    return this._dv.getBigUint64(this._o + size, true);
+  }
+
   /** The record's raw bytes, header included: a view into the batch buffer, not a copy. */
   bytes(): Uint8Array {
     return new Uint8Array(this._dv.buffer, this._dv.byteOffset + this._o, this.byteLength);
