@@ -13,6 +13,9 @@ import { throwIfAborted, type BodyReader, type HttpClient, type RequestSpec } fr
 import { queryParams, type MetadataApi, type QueryOptions } from './metadata.js';
 import { encodeSType, optionalCostLimit, optionalFunction, optionalSignal, optionsObject } from './params.js';
 
+/** What decoding the body's next chunk gives once the body has ended. */
+const END_OF_BODY = Symbol('end of body');
+
 /** Download progress of {@link TimeseriesApi.getRange}. */
 export interface RangeProgress {
   /** Bytes of the (compressed) body received so far. */
@@ -208,6 +211,7 @@ export class StreamingDbnStore implements AsyncIterable<AnyRecord> {
   readonly #decoder: DbnDecoder;
   readonly #queue: RecordBatch[];
   #nextChunk: Promise<Uint8Array | null> | undefined;
+  #decoding: Promise<RecordBatch | null | typeof END_OF_BODY> | undefined;
   readonly #ctx: RangeContext;
   #records: number;
   #claimed = false;
@@ -325,25 +329,38 @@ export class StreamingDbnStore implements AsyncIterable<AnyRecord> {
     try {
       for (;;) {
         throwIfAborted(this.#ctx.spec.signal);
-        const chunk = await (this.#nextChunk ?? this.#body.read());
-        this.#nextChunk = undefined;
-        if (chunk === null) {
+        const decoded = await (this.#decoding ?? this.#decodeNextChunk());
+        this.#decoding = undefined;
+        if (decoded === END_OF_BODY) {
           this.#decoder.end();
           this.#finished = true;
           return null;
         }
-        // Receive the next chunk while this one decodes on a native thread.
-        const next = this.#body.read();
+        // Decode the next chunk while the consumer handles this batch.
+        const next = this.#decodeNextChunk();
         next.catch(() => undefined); // its error surfaces when it is awaited
-        this.#nextChunk = next;
-        const batch = await this.#decoder.writeAsync(chunk);
-        if (batch) this.#records += batch.count;
+        this.#decoding = next;
+        if (decoded) this.#records += decoded.count;
         this.#ctx.onProgress?.({ bytes: this.#body.bytesRead, records: this.#records });
-        if (batch) return batch;
+        if (decoded) return decoded;
       }
     } catch (err) {
       await this.cancel();
       throw err;
     }
+  }
+
+  /**
+   * Decodes the next chunk of the body on a native thread, receiving the one
+   * after it meanwhile. Called only once the previous decode has settled.
+   */
+  async #decodeNextChunk(): Promise<RecordBatch | null | typeof END_OF_BODY> {
+    const chunk = await (this.#nextChunk ?? this.#body.read());
+    this.#nextChunk = undefined;
+    if (chunk === null) return END_OF_BODY;
+    const next = this.#body.read();
+    next.catch(() => undefined); // its error surfaces when it is awaited
+    this.#nextChunk = next;
+    return this.#decoder.writeAsync(chunk);
   }
 }
