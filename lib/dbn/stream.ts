@@ -36,10 +36,12 @@ export class DbnDecodeStream extends Transform {
     return this.#decoder.metadata;
   }
 
+  /** @internal */
   override _transform(chunk: Buffer | Uint8Array, _encoding: BufferEncoding, done: TransformCallback): void {
     this.#decoder.writeAsync(chunk).then((batch) => this.#deliver(batch, done), done);
   }
 
+  /** @internal */
   override _flush(done: TransformCallback): void {
     try {
       this.#decoder.end();

@@ -470,16 +470,27 @@ export type Side = (typeof Side)[keyof typeof Side];
 
 /** Class of an instrument (a NUL byte means unset). Wire type: one ASCII character. */
 export const InstrumentClass = {
+  /** Bond. */
   Bond: 'B',
+  /** Call option. */
   Call: 'C',
+  /** Future. */
   Future: 'F',
+  /** Index. */
   Index: 'I',
+  /** Stock (equity). */
   Stock: 'K',
+  /** Spread whose legs are of different instrument classes. */
   MixedSpread: 'M',
+  /** Put option. */
   Put: 'P',
+  /** Spread of futures. */
   FutureSpread: 'S',
+  /** Spread of options. */
   OptionSpread: 'T',
+  /** Foreign-exchange spot. */
   FxSpot: 'X',
+  /** Commodity spot. */
   CommoditySpot: 'Y',
 } as const;
 /** A InstrumentClass value. */
@@ -487,17 +498,29 @@ export type InstrumentClass = (typeof InstrumentClass)[keyof typeof InstrumentCl
 
 /** Matching algorithm of an instrument. Wire type: one ASCII character. */
 export const MatchAlgorithm = {
+  /** No matching algorithm given (the default). */
   Undefined: ' ',
+  /** First in, first out. */
   Fifo: 'F',
+  /** Venue-configurable algorithm. */
   Configurable: 'K',
+  /** Pro rata: fills shared in proportion to resting quantity. */
   ProRata: 'C',
+  /** FIFO with lead market maker (LMM) allocations. */
   FifoLmm: 'T',
+  /** Threshold pro rata. */
   ThresholdProRata: 'O',
+  /** FIFO with top-order and LMM allocations. */
   FifoTopLmm: 'S',
+  /** Threshold pro rata with LMM allocations. */
   ThresholdProRataLmm: 'Q',
+  /** Special algorithm for CME Eurodollar futures. */
   EurodollarFutures: 'Y',
+  /** Pro rata weighted by time priority. */
   TimeProRata: 'P',
+  /** Two-pass FIFO that first fills orders of the aggressor's institutional group. */
   InstitutionalPrioritization: 'V',
+  /** Allocation algorithm. */
   Allocation: 'A',
 } as const;
 /** A MatchAlgorithm value. */
@@ -505,7 +528,9 @@ export type MatchAlgorithm = (typeof MatchAlgorithm)[keyof typeof MatchAlgorithm
 
 /** Whether an instrument is user-defined. Wire type: one ASCII character. */
 export const UserDefinedInstrument = {
+  /** Not user-defined (the default). */
   No: 'N',
+  /** User-defined instrument. */
   Yes: 'Y',
 } as const;
 /** A UserDefinedInstrument value. */
@@ -513,8 +538,11 @@ export type UserDefinedInstrument = (typeof UserDefinedInstrument)[keyof typeof 
 
 /** Whether a definition adds, modifies or deletes an instrument. Wire type: one ASCII character. */
 export const SecurityUpdateAction = {
+  /** Instrument added (the default). */
   Add: 'A',
+  /** Instrument definition modified. */
   Modify: 'M',
+  /** Instrument removed. */
   Delete: 'D',
   /** Deprecated; only in legacy files (not in the C++ client). */
   Invalid: '~',
@@ -524,33 +552,61 @@ export type SecurityUpdateAction = (typeof SecurityUpdateAction)[keyof typeof Se
 
 /** Kind of statistic in a StatMsg. Wire type: u16. */
 export const StatType = {
+  /** Opening price; `quantity` too when the venue gives it. */
   OpeningPrice: 1,
+  /** Indicative opening price (`price`) and quantity. */
   IndicativeOpeningPrice: 2,
+  /** Settlement price; `ts_ref` is the trading date. */
   SettlementPrice: 3,
+  /** Lowest trade price of the trading session. */
   TradingSessionLowPrice: 4,
+  /** Highest trade price of the trading session. */
   TradingSessionHighPrice: 5,
+  /** Cleared volume (`quantity`); `ts_ref` is the trading date. */
   ClearedVolume: 6,
+  /** Lowest offer price of the trading session. */
   LowestOffer: 7,
+  /** Highest bid price of the trading session. */
   HighestBid: 8,
+  /** Open interest (`quantity`); `ts_ref` is the trading date. */
   OpenInterest: 9,
+  /** Fixing price. */
   FixingPrice: 10,
+  /** Closing price; `quantity` too when the venue gives it. */
   ClosePrice: 11,
+  /** Net change in price. */
   NetChange: 12,
+  /** Volume-weighted average price (`price`) and volume (`quantity`). */
   Vwap: 13,
+  /** Volatility, in `price` on the 1e-9 scale. */
   Volatility: 14,
+  /** Option delta, in `price` on the 1e-9 scale. */
   Delta: 15,
+  /** Auction uncrossing price; `quantity` too when the venue gives it. */
   UncrossingPrice: 16,
+  /** Upper price limit. */
   UpperPriceLimit: 17,
+  /** Lower price limit. */
   LowerPriceLimit: 18,
+  /** Block-trade volume (`quantity`); `ts_ref` is the trading date. */
   BlockVolume: 19,
+  /** Indicative closing price. */
   IndicativeClosePrice: 20,
+  /** Market-wide circuit breaker level 1 price. */
   MwcbLevel1: 21,
+  /** Market-wide circuit breaker level 2 price. */
   MwcbLevel2: 22,
+  /** Market-wide circuit breaker level 3 price. */
   MwcbLevel3: 23,
+  /** Reference price of the auction collar. */
   AuctionCollarReferencePrice: 24,
+  /** Upper price of the auction collar. */
   AuctionCollarUpperPrice: 25,
+  /** Lower price of the auction collar. */
   AuctionCollarLowerPrice: 26,
+  /** Venue-specific volume statistic (`quantity`). */
   VenueSpecificVolume1: 10001,
+  /** Venue-specific price statistic (`price`). */
   VenueSpecificPrice1: 10002,
 } as const;
 /** A StatType value. */
@@ -558,7 +614,9 @@ export type StatType = (typeof StatType)[keyof typeof StatType];
 
 /** Whether a statistic is new or deleted. Wire type: u8. */
 export const StatUpdateAction = {
+  /** New statistic (the default). */
   New: 1,
+  /** Statistic deleted. */
   Delete: 2,
 } as const;
 /** A StatUpdateAction value. */
@@ -566,21 +624,37 @@ export type StatUpdateAction = (typeof StatUpdateAction)[keyof typeof StatUpdate
 
 /** Trading status of an instrument in a StatusMsg. Wire type: u16. */
 export const StatusAction = {
+  /** No change. */
   None: 0,
+  /** Pre-open period. */
   PreOpen: 1,
+  /** Pre-cross period. */
   PreCross: 2,
+  /** Quoting but not trading. */
   Quoting: 3,
+  /** In a cross or auction. */
   Cross: 4,
+  /** Opening through a trading rotation. */
   Rotation: 5,
+  /** A new price indication is available. */
   NewPriceIndication: 6,
+  /** Trading. */
   Trading: 7,
+  /** Trading halted. */
   Halt: 8,
+  /** Trading paused. */
   Pause: 9,
+  /** Trading suspended. */
   Suspend: 10,
+  /** Pre-close period. */
   PreClose: 11,
+  /** Trading closed. */
   Close: 12,
+  /** Post-close period. */
   PostClose: 13,
+  /** Short-sell restriction changed. */
   SsrChange: 14,
+  /** Not available for trading. */
   NotAvailableForTrading: 15,
 } as const;
 /** A StatusAction value. */
@@ -588,39 +662,73 @@ export type StatusAction = (typeof StatusAction)[keyof typeof StatusAction];
 
 /** Cause of a status change in a StatusMsg. Wire type: u16. */
 export const StatusReason = {
+  /** No reason given. */
   None: 0,
+  /** Scheduled change. */
   Scheduled: 1,
+  /** Market surveillance intervention. */
   SurveillanceIntervention: 2,
+  /** Market activity. */
   MarketEvent: 3,
+  /** Instrument began trading. */
   InstrumentActivation: 4,
+  /** Instrument expired. */
   InstrumentExpiration: 5,
+  /** Recovery in progress. */
   RecoveryInProcess: 6,
+  /** Regulatory action. */
   Regulatory: 10,
+  /** Administrative action. */
   Administrative: 11,
+  /** Issuer not compliant with requirements. */
   NonCompliance: 12,
+  /** Issuer's filings not current. */
   FilingsNotCurrent: 13,
+  /** SEC trading suspension. */
   SecTradingSuspension: 14,
+  /** New issue. */
   NewIssue: 15,
+  /** Issue available. */
   IssueAvailable: 16,
+  /** Issue(s) reviewed. */
   IssuesReviewed: 17,
+  /** Filing requirements satisfied. */
   FilingReqsSatisfied: 18,
+  /** News pending. */
   NewsPending: 30,
+  /** News released. */
   NewsReleased: 31,
+  /** News disseminated; resumption times available. */
   NewsAndResumptionTimes: 32,
+  /** News not forthcoming. */
   NewsNotForthcoming: 33,
+  /** Order imbalance. */
   OrderImbalance: 40,
+  /** Limit up-limit down pause. */
   LuldPause: 50,
+  /** Operational issue at the venue. */
   Operational: 60,
+  /** Additional information requested. */
   AdditionalInformationRequested: 70,
+  /** Merger became effective. */
   MergerEffective: 80,
+  /** ETF halt (conditions in its components). */
   Etf: 90,
+  /** Corporate action. */
   CorporateAction: 100,
+  /** New security offering. */
   NewSecurityOffering: 110,
+  /** Market-wide circuit breaker level 1. */
   MarketWideHaltLevel1: 120,
+  /** Market-wide circuit breaker level 2. */
   MarketWideHaltLevel2: 121,
+  /** Market-wide circuit breaker level 3. */
   MarketWideHaltLevel3: 122,
+  /** Market-wide circuit breaker carried over from the previous day. */
   MarketWideHaltCarryover: 123,
+  /** Resumption after a market-wide circuit breaker halt. */
   MarketWideHaltResumption: 124,
+  /** Quotation requirements not met. */
   QuotationNotAvailable: 130,
 } as const;
 /** A StatusReason value. */
@@ -628,10 +736,15 @@ export type StatusReason = (typeof StatusReason)[keyof typeof StatusReason];
 
 /** Additional trading-session information in a StatusMsg. Wire type: u16. */
 export const TradingEvent = {
+  /** No additional information. */
   None: 0,
+  /** Order entry and modification not allowed. */
   NoCancel: 1,
+  /** Trading session changed. */
   ChangeTradingSession: 2,
+  /** Implied matching available. */
   ImpliedMatchingOn: 3,
+  /** Implied matching not available. */
   ImpliedMatchingOff: 4,
 } as const;
 /** A TradingEvent value. */
@@ -639,8 +752,11 @@ export type TradingEvent = (typeof TradingEvent)[keyof typeof TradingEvent];
 
 /** Yes / no / not available. Wire type: one ASCII character. */
 export const TriState = {
+  /** Not available (the default). */
   NotAvailable: '~',
+  /** No (false). */
   No: 'N',
+  /** Yes (true). */
   Yes: 'Y',
 } as const;
 /** A TriState value. */

@@ -49,6 +49,7 @@ export interface SubmitJobOptions extends CallOptions {
   dataset: string;
   /** Symbols; `'ALL_SYMBOLS'` for every instrument. */
   symbols: Symbols;
+  /** Schema of the data, e.g. `'trades'`. */
   schema: SchemaName;
   /** Inclusive start. */
   start: DateTimeLike;
@@ -98,6 +99,7 @@ export interface JobOptions extends CallOptions {
 
 /** Progress of one file of {@link BatchApi.download}. */
 export interface DownloadProgress {
+  /** Name of the file, as in {@link BatchFileDesc.filename}. */
   filename: string;
   /** Bytes of the file on disk so far (a resumed download starts above 0). */
   bytes: number;

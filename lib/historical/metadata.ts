@@ -54,6 +54,7 @@ export interface DatasetOptions extends CallOptions {
 
 /** Options of {@link MetadataApi.listFields}. */
 export interface ListFieldsOptions extends CallOptions {
+  /** Schema whose fields to list, e.g. `'trades'`. */
   schema: SchemaName;
   /** Default `'dbn'`. */
   encoding?: EncodingName;
@@ -73,6 +74,7 @@ export interface QueryOptions extends CallOptions {
   dataset: string;
   /** Symbols; `'ALL_SYMBOLS'` for every instrument. */
   symbols: Symbols;
+  /** Schema of the data, e.g. `'trades'`. */
   schema: SchemaName;
   /** Inclusive start. */
   start: DateTimeLike;

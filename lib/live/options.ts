@@ -90,11 +90,15 @@ export interface SubscriptionRequest {
 export interface Subscription {
   /** Subscription id (1, 2, …), echoed by the gateway's acknowledgement. */
   id: number;
+  /** Schema name, e.g. `'mbo'`. */
   schema: string;
+  /** Symbology of `symbols`, e.g. `'raw_symbol'`. */
   stypeIn: string;
+  /** The subscribed symbols (or instrument ids as strings). */
   symbols: string[];
   /** UNIX ns, or the verbatim string; absent when live-only. */
   start?: bigint | string;
+  /** Whether an MBO book snapshot was requested. */
   snapshot: boolean;
 }
 

@@ -18,15 +18,25 @@ export interface ResolvedInterval {
 
 /** The fields of a {@link SymbologyResolution}. */
 export interface SymbologyResolutionInit {
+  /** Input symbol → its resolved intervals. */
   result: Record<string, ResolvedInterval[]>;
+  /** The requested symbols. */
   symbols: string[];
+  /** Input symbology of the request. */
   stype_in: string;
+  /** Output symbology of the request. */
   stype_out: string;
+  /** First day of the range (inclusive), `YYYY-MM-DD`. */
   start_date: string;
+  /** Day after the range (exclusive), `YYYY-MM-DD`, or `null` when open. */
   end_date: string | null;
+  /** Symbols that failed to resolve on at least one day of the range. */
   partial: string[];
+  /** Symbols that failed to resolve on every day of the range. */
   not_found: string[];
+  /** The API's status message, e.g. `'OK'`. */
   message?: string | undefined;
+  /** The API's status number (0 = OK). */
   status?: number | undefined;
 }
 

@@ -62,6 +62,7 @@ export interface MockHistoricalServerOptions {
 
 /** A request as the mock received it. */
 export interface RecordedRequest {
+  /** HTTP method, e.g. `'GET'` or `'POST'`. */
   method: string;
   /** Path without the query string, e.g. `/v0/metadata.list_datasets`. */
   path: string;
@@ -79,10 +80,15 @@ export interface RecordedRequest {
 
 /** The rich form of an API error body's `detail`. */
 export interface MockErrorDetail {
+  /** Machine-readable error case, e.g. `'data_start_before_available_start'`. */
   case?: string;
+  /** Human-readable error message. */
   message: string;
+  /** HTTP status code repeated in the body. */
   status_code?: number;
+  /** URL of the relevant API documentation. */
   docs?: string;
+  /** Extra details, e.g. `{ dataset: 'GLBX.MDP3' }`. */
   payload?: unknown;
 }
 
@@ -101,14 +107,56 @@ export interface MockErrorDetail {
  * - `ignore-range`: answer a Range request with 200 and the whole file.
  */
 export type MockFault =
-  | { kind: 'error'; status: number; detail?: string | MockErrorDetail; body?: string; headers?: Record<string, string> }
-  | { kind: 'rate-limit'; retryAfter?: number | string; detail?: string }
-  | { kind: 'truncate'; afterBytes: number }
-  | { kind: 'reset' }
-  | { kind: 'stall'; ms: number }
-  | { kind: 'warning'; warnings: string[] | string }
-  | { kind: 'corrupt' }
-  | { kind: 'ignore-range' };
+  | {
+      /** Answer with an error status. */
+      kind: 'error';
+      /** HTTP status to answer with. */
+      status: number;
+      /** `detail` of the error JSON (default `mock error <status>`). */
+      detail?: string | MockErrorDetail;
+      /** Raw body sent as text/html instead of the error JSON. */
+      body?: string;
+      /** Extra response headers. */
+      headers?: Record<string, string>;
+    }
+  | {
+      /** Answer 429. */
+      kind: 'rate-limit';
+      /** `Retry-After` header value (default 1). */
+      retryAfter?: number | string;
+      /** `detail` of the error JSON (default `Too many requests.`). */
+      detail?: string;
+    }
+  | {
+      /** Cut the response body short. */
+      kind: 'truncate';
+      /** Body bytes sent before the connection is closed. */
+      afterBytes: number;
+    }
+  | {
+      /** Close the connection without answering. */
+      kind: 'reset';
+    }
+  | {
+      /** Delay the answer. */
+      kind: 'stall';
+      /** Milliseconds to wait before answering. */
+      ms: number;
+    }
+  | {
+      /** Add an `X-Warning` header. */
+      kind: 'warning';
+      /** The warning(s) to send. */
+      warnings: string[] | string;
+    }
+  | {
+      /** Flip one byte of the body. */
+      kind: 'corrupt';
+    }
+  | {
+      /** Answer a Range request with the whole file. */
+      kind: 'ignore-range';
+    };
 
 /** Which requests a fault applies to, and how many times. */
 export interface FaultMatch {
@@ -122,7 +170,9 @@ export interface FaultMatch {
 
 /** A file of a mock batch job. */
 export interface MockBatchFile {
+  /** File name, as listed by `batch.list_files`. */
   filename: string;
+  /** File contents. */
   data: Uint8Array;
   /** Hash to list instead of the true `sha256:<hex>` (to test mismatches). */
   hash?: string;

@@ -63,7 +63,14 @@ export interface MockLiveBehavior {
    */
   afterStart?: 'stream' | 'silent' | 'close' | 'close-mid-record' | 'garbage';
   /** After the records, send this ErrorMsg (e.g. code 6 `internal_error`) and close if `close` (default true). */
-  errorAfterRecords?: { code: number; text: string; close?: boolean };
+  errorAfterRecords?: {
+    /** ErrorMsg code, e.g. 6 (`internal_error`). */
+    code: number;
+    /** ErrorMsg text. */
+    text: string;
+    /** Close the connection after the error (default true). */
+    close?: boolean;
+  };
   /** Close once the records are sent. */
   closeAfterRecords?: boolean;
   /** Send heartbeat SystemMsgs after heartbeat_interval_s of silence (default true). */
@@ -108,13 +115,19 @@ export interface MockLiveGatewayOptions {
 
 /** One subscription line as the mock parsed it. */
 export interface MockSubscriptionLine {
+  /** The `schema` field, e.g. `'mbo'` ('' if missing). */
   schema: string;
+  /** The `stype_in` field, e.g. `'raw_symbol'` ('' if missing). */
   stypeIn: string;
+  /** The `symbols` field, split at commas. */
   symbols: string[];
   /** As sent: decimal nanoseconds or the verbatim string. */
   start?: string;
+  /** Whether `snapshot=1` was sent. */
   snapshot: boolean;
+  /** The `id` field, if sent. */
   id?: number;
+  /** Whether this is the subscription's last line (`is_last=1`, or no `is_last`). */
   isLast: boolean;
   /** Every key/value of the line. */
   fields: Record<string, string>;
@@ -128,14 +141,23 @@ export interface MockSubscription extends Omit<MockSubscriptionLine, 'isLast' | 
 
 /** Fields of {@link encodeSymbolMappingMsg}. */
 export interface SymbolMappingInit {
+  /** Instrument id of the record header. */
   instrumentId: number;
+  /** Input SType code (default 1, `raw_symbol`). */
   stypeIn?: number;
+  /** The subscribed symbol, e.g. `'ES.FUT'`. */
   stypeInSymbol: string;
+  /** Output SType code (default 1, `raw_symbol`). */
   stypeOut?: number;
+  /** The output symbol, e.g. `'ESZ4'`. */
   stypeOutSymbol: string;
+  /** Start of the mapping, UNIX ns (default `tsEvent`). */
   startTs?: bigint;
+  /** End of the mapping, UNIX ns (default UNDEF_TIMESTAMP). */
   endTs?: bigint;
+  /** ts_event of the record header, UNIX ns (default now). */
   tsEvent?: bigint;
+  /** Publisher id of the record header (default 1). */
   publisherId?: number;
 }
 

@@ -267,159 +267,159 @@ enum class Side : char {
 
 // Class of an instrument (a NUL byte means unset).
 enum class InstrumentClass : char {
-  Bond = 'B',
-  Call = 'C',
-  Future = 'F',
-  Index = 'I',
-  Stock = 'K',
-  MixedSpread = 'M',
-  Put = 'P',
-  FutureSpread = 'S',
-  OptionSpread = 'T',
-  FxSpot = 'X',
-  CommoditySpot = 'Y',
+  Bond = 'B',  // Bond.
+  Call = 'C',  // Call option.
+  Future = 'F',  // Future.
+  Index = 'I',  // Index.
+  Stock = 'K',  // Stock (equity).
+  MixedSpread = 'M',  // Spread whose legs are of different instrument classes.
+  Put = 'P',  // Put option.
+  FutureSpread = 'S',  // Spread of futures.
+  OptionSpread = 'T',  // Spread of options.
+  FxSpot = 'X',  // Foreign-exchange spot.
+  CommoditySpot = 'Y',  // Commodity spot.
 };
 
 // Matching algorithm of an instrument.
 enum class MatchAlgorithm : char {
-  Undefined = ' ',
-  Fifo = 'F',
-  Configurable = 'K',
-  ProRata = 'C',
-  FifoLmm = 'T',
-  ThresholdProRata = 'O',
-  FifoTopLmm = 'S',
-  ThresholdProRataLmm = 'Q',
-  EurodollarFutures = 'Y',
-  TimeProRata = 'P',
-  InstitutionalPrioritization = 'V',
-  Allocation = 'A',
+  Undefined = ' ',  // No matching algorithm given (the default).
+  Fifo = 'F',  // First in, first out.
+  Configurable = 'K',  // Venue-configurable algorithm.
+  ProRata = 'C',  // Pro rata: fills shared in proportion to resting quantity.
+  FifoLmm = 'T',  // FIFO with lead market maker (LMM) allocations.
+  ThresholdProRata = 'O',  // Threshold pro rata.
+  FifoTopLmm = 'S',  // FIFO with top-order and LMM allocations.
+  ThresholdProRataLmm = 'Q',  // Threshold pro rata with LMM allocations.
+  EurodollarFutures = 'Y',  // Special algorithm for CME Eurodollar futures.
+  TimeProRata = 'P',  // Pro rata weighted by time priority.
+  InstitutionalPrioritization = 'V',  // Two-pass FIFO that first fills orders of the aggressor's institutional group.
+  Allocation = 'A',  // Allocation algorithm.
 };
 
 // Whether an instrument is user-defined.
 enum class UserDefinedInstrument : char {
-  No = 'N',
-  Yes = 'Y',
+  No = 'N',  // Not user-defined (the default).
+  Yes = 'Y',  // User-defined instrument.
 };
 
 // Whether a definition adds, modifies or deletes an instrument.
 enum class SecurityUpdateAction : char {
-  Add = 'A',
-  Modify = 'M',
-  Delete = 'D',
+  Add = 'A',  // Instrument added (the default).
+  Modify = 'M',  // Instrument definition modified.
+  Delete = 'D',  // Instrument removed.
   Invalid = '~',  // Deprecated; only in legacy files (not in the C++ client).
 };
 
 // Kind of statistic in a StatMsg.
 enum class StatType : std::uint16_t {
-  OpeningPrice = 1,
-  IndicativeOpeningPrice = 2,
-  SettlementPrice = 3,
-  TradingSessionLowPrice = 4,
-  TradingSessionHighPrice = 5,
-  ClearedVolume = 6,
-  LowestOffer = 7,
-  HighestBid = 8,
-  OpenInterest = 9,
-  FixingPrice = 10,
-  ClosePrice = 11,
-  NetChange = 12,
-  Vwap = 13,
-  Volatility = 14,
-  Delta = 15,
-  UncrossingPrice = 16,
-  UpperPriceLimit = 17,
-  LowerPriceLimit = 18,
-  BlockVolume = 19,
-  IndicativeClosePrice = 20,
-  MwcbLevel1 = 21,
-  MwcbLevel2 = 22,
-  MwcbLevel3 = 23,
-  AuctionCollarReferencePrice = 24,
-  AuctionCollarUpperPrice = 25,
-  AuctionCollarLowerPrice = 26,
-  VenueSpecificVolume1 = 10001,
-  VenueSpecificPrice1 = 10002,
+  OpeningPrice = 1,  // Opening price; `quantity` too when the venue gives it.
+  IndicativeOpeningPrice = 2,  // Indicative opening price (`price`) and quantity.
+  SettlementPrice = 3,  // Settlement price; `ts_ref` is the trading date.
+  TradingSessionLowPrice = 4,  // Lowest trade price of the trading session.
+  TradingSessionHighPrice = 5,  // Highest trade price of the trading session.
+  ClearedVolume = 6,  // Cleared volume (`quantity`); `ts_ref` is the trading date.
+  LowestOffer = 7,  // Lowest offer price of the trading session.
+  HighestBid = 8,  // Highest bid price of the trading session.
+  OpenInterest = 9,  // Open interest (`quantity`); `ts_ref` is the trading date.
+  FixingPrice = 10,  // Fixing price.
+  ClosePrice = 11,  // Closing price; `quantity` too when the venue gives it.
+  NetChange = 12,  // Net change in price.
+  Vwap = 13,  // Volume-weighted average price (`price`) and volume (`quantity`).
+  Volatility = 14,  // Volatility, in `price` on the 1e-9 scale.
+  Delta = 15,  // Option delta, in `price` on the 1e-9 scale.
+  UncrossingPrice = 16,  // Auction uncrossing price; `quantity` too when the venue gives it.
+  UpperPriceLimit = 17,  // Upper price limit.
+  LowerPriceLimit = 18,  // Lower price limit.
+  BlockVolume = 19,  // Block-trade volume (`quantity`); `ts_ref` is the trading date.
+  IndicativeClosePrice = 20,  // Indicative closing price.
+  MwcbLevel1 = 21,  // Market-wide circuit breaker level 1 price.
+  MwcbLevel2 = 22,  // Market-wide circuit breaker level 2 price.
+  MwcbLevel3 = 23,  // Market-wide circuit breaker level 3 price.
+  AuctionCollarReferencePrice = 24,  // Reference price of the auction collar.
+  AuctionCollarUpperPrice = 25,  // Upper price of the auction collar.
+  AuctionCollarLowerPrice = 26,  // Lower price of the auction collar.
+  VenueSpecificVolume1 = 10001,  // Venue-specific volume statistic (`quantity`).
+  VenueSpecificPrice1 = 10002,  // Venue-specific price statistic (`price`).
 };
 
 // Whether a statistic is new or deleted.
 enum class StatUpdateAction : std::uint8_t {
-  New = 1,
-  Delete = 2,
+  New = 1,  // New statistic (the default).
+  Delete = 2,  // Statistic deleted.
 };
 
 // Trading status of an instrument in a StatusMsg.
 enum class StatusAction : std::uint16_t {
-  None = 0,
-  PreOpen = 1,
-  PreCross = 2,
-  Quoting = 3,
-  Cross = 4,
-  Rotation = 5,
-  NewPriceIndication = 6,
-  Trading = 7,
-  Halt = 8,
-  Pause = 9,
-  Suspend = 10,
-  PreClose = 11,
-  Close = 12,
-  PostClose = 13,
-  SsrChange = 14,
-  NotAvailableForTrading = 15,
+  None = 0,  // No change.
+  PreOpen = 1,  // Pre-open period.
+  PreCross = 2,  // Pre-cross period.
+  Quoting = 3,  // Quoting but not trading.
+  Cross = 4,  // In a cross or auction.
+  Rotation = 5,  // Opening through a trading rotation.
+  NewPriceIndication = 6,  // A new price indication is available.
+  Trading = 7,  // Trading.
+  Halt = 8,  // Trading halted.
+  Pause = 9,  // Trading paused.
+  Suspend = 10,  // Trading suspended.
+  PreClose = 11,  // Pre-close period.
+  Close = 12,  // Trading closed.
+  PostClose = 13,  // Post-close period.
+  SsrChange = 14,  // Short-sell restriction changed.
+  NotAvailableForTrading = 15,  // Not available for trading.
 };
 
 // Cause of a status change in a StatusMsg.
 enum class StatusReason : std::uint16_t {
-  None = 0,
-  Scheduled = 1,
-  SurveillanceIntervention = 2,
-  MarketEvent = 3,
-  InstrumentActivation = 4,
-  InstrumentExpiration = 5,
-  RecoveryInProcess = 6,
-  Regulatory = 10,
-  Administrative = 11,
-  NonCompliance = 12,
-  FilingsNotCurrent = 13,
-  SecTradingSuspension = 14,
-  NewIssue = 15,
-  IssueAvailable = 16,
-  IssuesReviewed = 17,
-  FilingReqsSatisfied = 18,
-  NewsPending = 30,
-  NewsReleased = 31,
-  NewsAndResumptionTimes = 32,
-  NewsNotForthcoming = 33,
-  OrderImbalance = 40,
-  LuldPause = 50,
-  Operational = 60,
-  AdditionalInformationRequested = 70,
-  MergerEffective = 80,
-  Etf = 90,
-  CorporateAction = 100,
-  NewSecurityOffering = 110,
-  MarketWideHaltLevel1 = 120,
-  MarketWideHaltLevel2 = 121,
-  MarketWideHaltLevel3 = 122,
-  MarketWideHaltCarryover = 123,
-  MarketWideHaltResumption = 124,
-  QuotationNotAvailable = 130,
+  None = 0,  // No reason given.
+  Scheduled = 1,  // Scheduled change.
+  SurveillanceIntervention = 2,  // Market surveillance intervention.
+  MarketEvent = 3,  // Market activity.
+  InstrumentActivation = 4,  // Instrument began trading.
+  InstrumentExpiration = 5,  // Instrument expired.
+  RecoveryInProcess = 6,  // Recovery in progress.
+  Regulatory = 10,  // Regulatory action.
+  Administrative = 11,  // Administrative action.
+  NonCompliance = 12,  // Issuer not compliant with requirements.
+  FilingsNotCurrent = 13,  // Issuer's filings not current.
+  SecTradingSuspension = 14,  // SEC trading suspension.
+  NewIssue = 15,  // New issue.
+  IssueAvailable = 16,  // Issue available.
+  IssuesReviewed = 17,  // Issue(s) reviewed.
+  FilingReqsSatisfied = 18,  // Filing requirements satisfied.
+  NewsPending = 30,  // News pending.
+  NewsReleased = 31,  // News released.
+  NewsAndResumptionTimes = 32,  // News disseminated; resumption times available.
+  NewsNotForthcoming = 33,  // News not forthcoming.
+  OrderImbalance = 40,  // Order imbalance.
+  LuldPause = 50,  // Limit up-limit down pause.
+  Operational = 60,  // Operational issue at the venue.
+  AdditionalInformationRequested = 70,  // Additional information requested.
+  MergerEffective = 80,  // Merger became effective.
+  Etf = 90,  // ETF halt (conditions in its components).
+  CorporateAction = 100,  // Corporate action.
+  NewSecurityOffering = 110,  // New security offering.
+  MarketWideHaltLevel1 = 120,  // Market-wide circuit breaker level 1.
+  MarketWideHaltLevel2 = 121,  // Market-wide circuit breaker level 2.
+  MarketWideHaltLevel3 = 122,  // Market-wide circuit breaker level 3.
+  MarketWideHaltCarryover = 123,  // Market-wide circuit breaker carried over from the previous day.
+  MarketWideHaltResumption = 124,  // Resumption after a market-wide circuit breaker halt.
+  QuotationNotAvailable = 130,  // Quotation requirements not met.
 };
 
 // Additional trading-session information in a StatusMsg.
 enum class TradingEvent : std::uint16_t {
-  None = 0,
-  NoCancel = 1,
-  ChangeTradingSession = 2,
-  ImpliedMatchingOn = 3,
-  ImpliedMatchingOff = 4,
+  None = 0,  // No additional information.
+  NoCancel = 1,  // Order entry and modification not allowed.
+  ChangeTradingSession = 2,  // Trading session changed.
+  ImpliedMatchingOn = 3,  // Implied matching available.
+  ImpliedMatchingOff = 4,  // Implied matching not available.
 };
 
 // Yes / no / not available.
 enum class TriState : char {
-  NotAvailable = '~',
-  No = 'N',
-  Yes = 'Y',
+  NotAvailable = '~',  // Not available (the default).
+  No = 'N',  // No (false).
+  Yes = 'Y',  // Yes (true).
 };
 
 // Category of a live-gateway ErrorMsg.
