@@ -14,9 +14,8 @@ import { PitSymbolMap } from '../symbology/pit-symbol-map.js';
 import { liveNative, type NativeLiveBatch, type NativeLiveBlocking, type NativeStarted } from './native.js';
 import {
   isRetriable,
-  nativeLiveOptions,
+  liveClientSetup,
   nativeSubscription,
-  resolveReconnect,
   subscriptionFromNative,
   type LiveOptions,
   type ReconnectEvent,
@@ -82,14 +81,11 @@ export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements As
   /** Validates the options (throws {@link InvalidArgumentError} before any network I/O). */
   constructor(options: LiveOptions) {
     super();
-    const nativeOptions = nativeLiveOptions(options);
-    this.dataset = nativeOptions.dataset;
-    this.#reconnect = options.reconnect ? resolveReconnect(options.reconnect) : undefined;
-    this.#signal = options.signal;
-    if (this.#signal?.aborted) {
-      throw abortError(this.#signal);
-    }
-    this.#native = new liveNative.NativeLiveBlocking(nativeOptions);
+    const setup = liveClientSetup(options);
+    this.dataset = setup.native.dataset;
+    this.#reconnect = setup.reconnect;
+    this.#signal = setup.signal;
+    this.#native = new liveNative.NativeLiveBlocking(setup.native);
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 

@@ -7,6 +7,7 @@ import { release, type } from 'node:os';
 import { InvalidArgumentError, type LiveError } from '../errors.js';
 import { schemaFromName, schemaName, stypeFromName, stypeName } from '../generated/enums.js';
 import { upgradePolicyValue, type UpgradePolicy } from '../dbn/options.js';
+import { abortError } from './util.js';
 import { packageVersion } from '../historical/version.js';
 
 /**
@@ -172,7 +173,25 @@ export function liveUserAgent(extension?: string): string {
   return extension ? `${base} ${extension}` : base;
 }
 
-/** Validates client options; throws InvalidArgumentError before any I/O. @internal */
+/** What a live client takes from its options once they are valid. @internal */
+export interface ClientSetup {
+  native: NativeLiveOptions;
+  reconnect: ResolvedReconnect | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Validates client options (throws InvalidArgumentError before any I/O, or
+ * the abort error if the signal has already fired). @internal
+ */
+export function liveClientSetup(opts: LiveThreadedOptions): ClientSetup {
+  const native = nativeLiveOptions(opts);
+  const reconnect = opts.reconnect === undefined ? undefined : resolveReconnect(opts.reconnect);
+  if (opts.signal?.aborted) throw abortError(opts.signal);
+  return { native, reconnect, signal: opts.signal };
+}
+
+/** Validates the options the native session takes; throws InvalidArgumentError. @internal */
 export function nativeLiveOptions(opts: LiveThreadedOptions): NativeLiveOptions {
   if (opts === null || typeof opts !== 'object') bad('options must be an object');
   const key = opts.key ?? process.env.DATABENTO_API_KEY;
@@ -209,7 +228,6 @@ export function nativeLiveOptions(opts: LiveThreadedOptions): NativeLiveOptions 
   if (opts.batchBytes !== undefined && !isInt(opts.batchBytes, 1024, 16 * 1024 * 1024)) bad('batchBytes must be an integer from 1024 to 16 MiB');
   if (opts.queueBatches !== undefined && !isInt(opts.queueBatches, 1, 1024)) bad('queueBatches must be an integer from 1 to 1024');
   if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) bad('signal must be an AbortSignal');
-  if (opts.reconnect !== undefined) resolveReconnect(opts.reconnect);
   const out: NativeLiveOptions = {
     key,
     dataset: opts.dataset,

@@ -22,9 +22,8 @@ import {
 } from './native.js';
 import {
   isRetriable,
-  nativeLiveOptions,
+  liveClientSetup,
   nativeSubscription,
-  resolveReconnect,
   subscriptionFromNative,
   type LiveThreadedOptions,
   type ReconnectEvent,
@@ -160,14 +159,11 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
    */
   constructor(options: LiveThreadedOptions) {
     super();
-    const nativeOptions = nativeLiveOptions(options);
-    this.dataset = nativeOptions.dataset;
-    this.#reconnect = options.reconnect ? resolveReconnect(options.reconnect) : undefined;
-    this.#signal = options.signal;
-    if (this.#signal?.aborted) {
-      throw abortError(this.#signal);
-    }
-    this.#native = new liveNative.NativeLiveThreaded(nativeOptions);
+    const setup = liveClientSetup(options);
+    this.dataset = setup.native.dataset;
+    this.#reconnect = setup.reconnect;
+    this.#signal = setup.signal;
+    this.#native = new liveNative.NativeLiveThreaded(setup.native);
     this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
     // Typed emitters leave 'newListener' out of their event map.
     (this as EventEmitter).on('newListener', (event: string | symbol) => {
