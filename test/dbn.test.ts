@@ -353,6 +353,11 @@ describe('bad input', () => {
     expect(seenAsync).toEqual([0xa0]);
   });
 
+  it('a hand-built batch with a zero-length record fails instead of looping', () => {
+    const batch = new RecordBatch(new ArrayBuffer(32), 2, 3, false);
+    expect(() => batch.records()).toThrow(expect.objectContaining({ code: 'BAD_RECORD_LENGTH' }));
+  });
+
   it('invalid options throw before any I/O', () => {
     expect(() => new DbnDecoder({ upgradePolicy: 'sideways' as never })).toThrow(
       /upgradePolicy must be 'upgrade', 'upgrade-v2' or 'as-is', not "sideways"/,

@@ -3,7 +3,8 @@
  * read through flyweight views (no per-record copies).
  * @module
  */
-import { recordClassFor, type AnyRecord, type RecordClass } from '../generated/records.js';
+import { DbnError } from '../errors.js';
+import { recordClassFor, UnknownRecord, type AnyRecord, type RecordClass } from '../generated/records.js';
 import type { NativeBatch } from '../native.js';
 
 /**
@@ -51,7 +52,7 @@ export class RecordBatch implements Iterable<AnyRecord> {
 
   /** Iterates over the records in order, one typed view each (`for (const rec of batch)`). */
   [Symbol.iterator](): Iterator<AnyRecord> {
-    return new BatchIterator(this.view, this.version);
+    return new RecordWalker(this);
   }
 
   /** The records as an array of views. */
@@ -64,7 +65,7 @@ export class RecordBatch implements Iterable<AnyRecord> {
    * Returns the number of records visited.
    */
   forEach(fn: (record: AnyRecord) => unknown): number {
-    const it = new BatchIterator(this.view, this.version);
+    const it = new RecordWalker(this);
     let n = 0;
     for (let r = it.next(); !r.done; r = it.next()) {
       n++;
@@ -75,45 +76,60 @@ export class RecordBatch implements Iterable<AnyRecord> {
 }
 
 /**
- * Walks the records of a batch. Hand-written rather than a generator: this is the innermost loop of every
- * read, and a plain iterator object stays on V8's fast path.
+ * Walks the records of one batch, or of a sequence of batches. A plain
+ * iterator object rather than a generator: this is the innermost loop of
+ * every read, and it stays on V8's fast path.
  */
-export class BatchIterator implements Iterator<AnyRecord> {
+export class RecordWalker implements Iterator<AnyRecord> {
+  #view: DataView;
+  #version: number;
   #offset = 0;
   #rtype = -1;
-  #cls: RecordClass | undefined;
+  #cls: RecordClass = UnknownRecord;
+  readonly #batches: Iterator<RecordBatch> | undefined;
 
-  private view: DataView;
-  private version: number;
-
-  constructor(view: DataView, version: number) {
-    this.view = view;
-    this.version = version;
-  }
-
-  /** Moves on to another batch (used by store iterators to avoid one iterator per batch). */
-  reset(view: DataView, version: number): void {
-    this.view = view;
-    this.version = version;
-    this.#offset = 0;
+  /** Walks `batch`, then every batch `more` yields. */
+  constructor(batch: RecordBatch | undefined, more?: Iterator<RecordBatch>) {
+    this.#view = batch?.view ?? EMPTY_VIEW;
+    this.#version = batch?.version ?? 3;
+    this.#batches = more;
   }
 
   next(): IteratorResult<AnyRecord> {
-    const view = this.view;
-    const offset = this.#offset;
-    if (offset >= view.byteLength) return { done: true, value: undefined };
-    const length = view.getUint8(offset) * 4;
-    const rtype = view.getUint8(offset + 1);
+    let offset = this.#offset;
+    let view = this.#view;
+    while (offset >= view.byteLength) {
+      const b = this.#batches?.next();
+      if (!b || b.done) return { done: true, value: undefined };
+      view = this.#view = b.value.view;
+      this.#version = b.value.version;
+      this.#rtype = -1;
+      offset = 0;
+    }
+    const head = view.getUint16(offset, true); // hd.length, then rtype
+    const length = (head & 0xff) * 4;
+    const rtype = head >>> 8;
+    if (length < 16) {
+      // Only a batch built by hand can hold this; walking on would never end.
+      throw new DbnError(`record at byte ${offset} of the batch has length ${length} (a record is at least 16 bytes)`, 'BAD_RECORD_LENGTH');
+    }
     // Batches are mostly one rtype: look the class up only when it changes.
     if (rtype !== this.#rtype) {
       this.#rtype = rtype;
-      this.#cls = recordClassFor(rtype, this.version, length);
+      this.#cls = recordClassFor(rtype, this.#version, length);
     }
     this.#offset = offset + length;
-    return { done: false, value: new this.#cls!(view, offset) };
+    return { done: false, value: new this.#cls(view, offset) };
+  }
+
+  return(): IteratorResult<AnyRecord> {
+    this.#batches?.return?.();
+    return { done: true, value: undefined };
   }
 
   [Symbol.iterator](): Iterator<AnyRecord> {
     return this;
   }
 }
+
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));

@@ -5,7 +5,7 @@
 import { DbnError, InvalidArgumentError } from '../errors.js';
 import type { AnyRecord } from '../generated/records.js';
 import { native, type NativeBatch, type NativeFileStore } from '../native.js';
-import { BatchIterator, RecordBatch } from './batch.js';
+import { RecordBatch, RecordWalker } from './batch.js';
 import { toColumns, type Columns, type ColumnsOptions } from './columns.js';
 import { DbnDecoder } from './decoder.js';
 import { metadataFromNative, type Metadata } from './metadata.js';
@@ -78,7 +78,7 @@ export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
 
   /** Synchronous iteration over every record, decoded on the calling thread. */
   [Symbol.iterator](): Iterator<AnyRecord> {
-    return new RecordIterator(this.#source.syncBatches());
+    return new RecordWalker(undefined, this.#source.syncBatches());
   }
 
   /** Asynchronous iteration over every record; reading and decoding happen on a native thread. */
@@ -122,38 +122,6 @@ export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
   /** Every record as an array of views (the whole store in memory). */
   toArray(): AnyRecord[] {
     return Array.from(this);
-  }
-}
-
-/**
- * Records of a sequence of batches. A plain iterator object rather than
- * `yield*` over generators: this loop runs once per record.
- */
-class RecordIterator implements Iterator<AnyRecord> {
-  readonly #batches: Iterator<RecordBatch>;
-  readonly #records = new BatchIterator(new DataView(new ArrayBuffer(0)), 3);
-
-  constructor(batches: Iterator<RecordBatch>) {
-    this.#batches = batches;
-  }
-
-  next(): IteratorResult<AnyRecord> {
-    for (;;) {
-      const r = this.#records.next();
-      if (!r.done) return r;
-      const b = this.#batches.next();
-      if (b.done) return b;
-      this.#records.reset(b.value.view, b.value.version);
-    }
-  }
-
-  return(): IteratorResult<AnyRecord> {
-    this.#batches.return?.();
-    return { done: true, value: undefined };
-  }
-
-  [Symbol.iterator](): Iterator<AnyRecord> {
-    return this;
   }
 }
 
