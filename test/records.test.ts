@@ -184,7 +184,7 @@ describe('layout table', () => {
   };
   const all = [table.HEADER, ...table.LEVELS, ...table.RECORDS];
 
-  it('covers every layout the brief names', () => {
+  it('covers every record layout of DBN v1, v2 and v3', () => {
     expect(table.RECORDS.map((r) => r.name).sort()).toEqual(
       [
         'BboMsg', 'CbboMsg', 'Cmbp1Msg', 'ErrorMsg', 'ErrorMsgV1', 'ImbalanceMsg', 'InstrumentDefMsg',
