@@ -1,32 +1,12 @@
 // Every way a gateway can misbehave becomes the right LiveError — never a
 // hang, never a crash — and the opt-in reconnect policy recovers.
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LiveError } from '../lib/errors.js';
 import type { RecordBatch } from '../lib/dbn/index.js';
 import { LiveBlocking, LiveThreaded, type LiveThreadedOptions, type ReconnectEvent } from '../lib/live/index.js';
-import { encodeMboRecords, MOCK_API_KEY, MockLiveGateway, type MockLiveBehavior, type MockLiveGatewayOptions } from './mock/live-gateway.js';
-
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-async function gateway(options: MockLiveGatewayOptions = {}): Promise<MockLiveGateway> {
-  const gw = await MockLiveGateway.start(options);
-  cleanups.push(() => gw.close());
-  return gw;
-}
-
-function options(port: number, extra: Partial<LiveThreadedOptions> = {}): LiveThreadedOptions {
-  return { key: MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port, ...extra };
-}
-
-function threaded(port: number, extra: Partial<LiveThreadedOptions> = {}): LiveThreaded {
-  const client = new LiveThreaded(options(port, extra));
-  cleanups.push(() => client.close());
-  return client;
-}
+import { encodeMboRecords, type MockLiveBehavior } from './mock/live-gateway.js';
+import { clientOptions, gateway, onCleanup, threaded } from './live-helpers.js';
 
 /** Starts a threaded client and waits for its terminal error (or a timeout). */
 async function failure(
@@ -174,8 +154,8 @@ describe('after the session starts', () => {
 
   it('LiveBlocking reports the same errors from next()', async () => {
     const gw = await gateway({ records: encodeMboRecords(3), behavior: { afterStart: 'close-mid-record' }, acks: false, symbolMappings: false });
-    const client = new LiveBlocking(options(gw.port));
-    cleanups.push(() => client.close());
+    const client = new LiveBlocking(clientOptions(gw.port));
+    onCleanup(() => client.close());
     client.subscribe({ schema: 'mbo', symbols: 'ESH1' });
     await client.start();
     let n = 0;
@@ -208,8 +188,8 @@ describe('heartbeats', () => {
     // A pull client that does not read for as long: time away from the
     // socket does not count as silence.
     const idleGw = await gateway({ behavior: { afterStart: 'silent' } });
-    const idle = new LiveBlocking(options(idleGw.port, { heartbeatIntervalS: 5 }));
-    cleanups.push(() => idle.close());
+    const idle = new LiveBlocking(clientOptions(idleGw.port, { heartbeatIntervalS: 5 }));
+    onCleanup(() => idle.close());
     idle.subscribe({ schema: 'mbo', symbols: 'A' });
     await Promise.all([silent.start(), quiet.start(), idle.start()]);
     const t0 = Date.now();
@@ -305,8 +285,8 @@ describe('reconnect policy', () => {
   it('LiveBlocking reconnects in next() and emits reconnect', async () => {
     const gw = await gateway({ acks: false, symbolMappings: false, behavior: (i) => (i === 0 ? { afterStart: 'close' } : {}) });
     gw.records = (s) => [encodeMboRecords(s.index === 0 ? 2 : 3, s.index * 100)];
-    const client = new LiveBlocking(options(gw.port, { reconnect: { maxAttempts: 2, backoffMs: 10 } }));
-    cleanups.push(() => client.close());
+    const client = new LiveBlocking(clientOptions(gw.port, { reconnect: { maxAttempts: 2, backoffMs: 10 } }));
+    onCleanup(() => client.close());
     client.subscribe({ schema: 'mbo', symbols: 'A' });
     const events: ReconnectEvent[] = [];
     client.on('reconnect', (e) => events.push(e));
@@ -337,6 +317,6 @@ describe('abort signal', () => {
     expect(err).toBeInstanceOf(LiveError);
     expect(err.code).toBe('ABORTED');
     expect(client.closed).toBe(true);
-    expect(() => new LiveThreaded(options(gw.port, { signal: ac.signal }))).toThrow(expect.objectContaining({ code: 'ABORTED' }));
+    expect(() => new LiveThreaded(clientOptions(gw.port, { signal: ac.signal }))).toThrow(expect.objectContaining({ code: 'ABORTED' }));
   });
 });

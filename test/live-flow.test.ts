@@ -7,29 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveError } from '../lib/errors.js';
-import { LiveThreaded, type LiveThreadedOptions } from '../lib/live/index.js';
+import { LiveThreaded } from '../lib/live/index.js';
 import { encodeMboRecords, MOCK_API_KEY, MockLiveGateway, type MockLiveGatewayOptions } from './mock/live-gateway.js';
+import { gateway as mockGateway, threaded } from './live-helpers.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-async function gateway(options: MockLiveGatewayOptions = {}): Promise<MockLiveGateway> {
-  const gw = await MockLiveGateway.start({ acks: false, symbolMappings: false, ...options });
-  cleanups.push(() => gw.close());
-  return gw;
-}
-
-function threaded(port: number, extra: Partial<LiveThreadedOptions> = {}): LiveThreaded {
-  const client = new LiveThreaded({ key: MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port, ...extra });
-  cleanups.push(() => client.close());
-  return client;
+/** A mock gateway that sends only what a test streams (no acks, no symbol mappings). */
+function gateway(options: MockLiveGatewayOptions = {}): Promise<MockLiveGateway> {
+  return mockGateway({ acks: false, symbolMappings: false, ...options });
 }
 
 async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -4,40 +4,18 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DbnStore, RecordBatch } from '../lib/dbn/index.js';
 import { InvalidArgumentError, LiveError } from '../lib/errors.js';
 import type { AnyRecord } from '../lib/generated/records.js';
 import { LiveBlocking, LiveThreaded, type LiveThreadedOptions } from '../lib/live/index.js';
 import { liveNative } from '../lib/live/native.js';
 import { packageVersion } from '../lib/historical/version.js';
-import { encodeMboRecords, MOCK_API_KEY, MockLiveGateway, type MockLiveGatewayOptions } from './mock/live-gateway.js';
+import { encodeMboRecords, MOCK_API_KEY } from './mock/live-gateway.js';
+import { blocking, gateway, threaded } from './live-helpers.js';
 
 const FIXTURES = new URL('../../shared/fixtures/dbn/', import.meta.url).pathname;
 const MBO_FILE = `${FIXTURES}test_data.mbo.v3.dbn`;
-
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-async function gateway(options: MockLiveGatewayOptions = {}): Promise<MockLiveGateway> {
-  const gw = await MockLiveGateway.start(options);
-  cleanups.push(() => gw.close());
-  return gw;
-}
-
-function threaded(gw: MockLiveGateway, options: Partial<LiveThreadedOptions> = {}): LiveThreaded {
-  const client = new LiveThreaded({ key: MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port: gw.port, ...options });
-  cleanups.push(() => client.close());
-  return client;
-}
-
-function blocking(gw: MockLiveGateway, options: Partial<LiveThreadedOptions> = {}): LiveBlocking {
-  const client = new LiveBlocking({ key: MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port: gw.port, ...options });
-  cleanups.push(() => client.close());
-  return client;
-}
 
 /** Every batch until the client closes (the gateway closing makes it close). */
 function collect(client: LiveThreaded): Promise<{ batches: RecordBatch[]; error?: LiveError }> {
@@ -89,7 +67,7 @@ describe('the core SHA-256 and CRAM reply', () => {
 describe('the wire', () => {
   it('sends the authentication request with every field, in the official order', async () => {
     const gw = await gateway();
-    const client = threaded(gw, { heartbeatIntervalS: 5, slowReaderBehavior: 'skip', userAgentExtension: 'myapp/1.0' });
+    const client = threaded(gw.port, { heartbeatIntervalS: 5, slowReaderBehavior: 'skip', userAgentExtension: 'myapp/1.0' });
     client.subscribe({ schema: 'trades', symbols: 'ESZ4' });
     await client.start();
     const session = gw.sessions[0]!;
@@ -105,7 +83,7 @@ describe('the wire', () => {
     expect(client.sessionId).toBe(session.sessionId);
     // Optional fields are left out unless set.
     const gw2 = await gateway();
-    const plain = threaded(gw2, { tsOut: true, compression: 'zstd' });
+    const plain = threaded(gw2.port, { tsOut: true, compression: 'zstd' });
     plain.subscribe({ schema: 'trades', symbols: 'ESZ4' });
     await plain.start();
     expect(gw2.sessions[0]!.lines[0]).toMatch(
@@ -115,7 +93,7 @@ describe('the wire', () => {
 
   it('sends the spec example subscriptions byte for byte, then start_session', async () => {
     const gw = await gateway();
-    const client = threaded(gw);
+    const client = threaded(gw.port);
     const ids = [
       client.subscribe({ schema: 'mbo', stypeIn: 'parent', symbols: ['ES.FUT'], snapshot: true }),
       client.subscribe({ schema: 'trades', symbols: ['ESZ4', 'NQZ4'], start: '2024-11-20T14:00:00' }),
@@ -148,7 +126,7 @@ describe('the wire', () => {
 
   it('chunks 1,234 symbols by 500 with one id and is_last on the final chunk', async () => {
     const gw = await gateway({ acks: false, symbolMappings: false });
-    const client = threaded(gw);
+    const client = threaded(gw.port);
     const symbols = Array.from({ length: 1234 }, (_, i) => `SYM${i}`);
     client.subscribe({ schema: 'mbp-1', symbols });
     await client.start();
@@ -164,7 +142,7 @@ describe('the wire', () => {
 
   it('sends start as nanoseconds for a Date or a number, and subscriptions made after start at once', async () => {
     const gw = await gateway();
-    const client = threaded(gw);
+    const client = threaded(gw.port);
     client.subscribe({ schema: 'trades', symbols: 'A', start: new Date('2024-11-20T14:00:00Z') });
     client.subscribe({ schema: 'trades', symbols: [42], stypeIn: 'instrument_id', start: 0 });
     await client.start();
@@ -183,7 +161,7 @@ describe('the wire', () => {
 describe('records', () => {
   it('arrive byte-identical to the file served, after the metadata', async () => {
     const gw = await gateway({ records: MBO_FILE, acks: false, symbolMappings: false, behavior: { closeAfterRecords: true } });
-    const client = threaded(gw);
+    const client = threaded(gw.port);
     client.subscribe({ schema: 'mbo', symbols: 'ESH1' });
     const done = collect(client);
     const md = await client.start();
@@ -204,7 +182,7 @@ describe('records', () => {
       const cuts = [0, 1_000_003, 7_777_777, 12_345_678, records.length];
       return cuts.slice(1).map((end, i) => records.subarray(cuts[i], end));
     };
-    const client = threaded(gw);
+    const client = threaded(gw.port);
     client.subscribe({ schema: 'mbo', symbols: 'ESH1' });
     const done = collect(client);
     await client.start();
@@ -217,7 +195,7 @@ describe('records', () => {
 
   it('carry ts_out and come through zstd when negotiated', async () => {
     const gw = await gateway({ records: MBO_FILE, behavior: { closeAfterRecords: true } });
-    const client = threaded(gw, { tsOut: true, compression: 'zstd' });
+    const client = threaded(gw.port, { tsOut: true, compression: 'zstd' });
     client.subscribe({ schema: 'mbo', symbols: 'ESH1' });
     const done = collect(client);
     const md = await client.start();
@@ -241,7 +219,7 @@ describe('records', () => {
   it('keep symbolMap current from SymbolMappingMsg records, before the records are delivered', async () => {
     const gw = await gateway({ instrumentId: (s) => (s === 'ESZ4' ? 4916 : 9999) });
     gw.records = () => [encodeMboRecords(1, 0, () => 1n).fill(0, 4, 8).map((b, i) => (i === 4 ? 0x34 : i === 5 ? 0x13 : b))];
-    const client = threaded(gw);
+    const client = threaded(gw.port);
     client.subscribe({ schema: 'mbo', symbols: ['ESZ4', 'NQZ4'] });
     await client.start();
     const seen: [number, string | undefined][] = [];
@@ -264,7 +242,7 @@ describe('records', () => {
 
   it('come one per batch when the feed is quiet', async () => {
     const gw = await gateway({ acks: false, symbolMappings: false });
-    const client = threaded(gw);
+    const client = threaded(gw.port);
     client.subscribe({ schema: 'mbo', symbols: 'X' });
     await client.start();
     const session = gw.sessions[0]!;
@@ -281,7 +259,7 @@ describe('records', () => {
 describe('LiveBlocking (async)', () => {
   it('reads records with next() and nextBatch(), with timeouts, off the JS thread', async () => {
     const gw = await gateway({ records: MBO_FILE, acks: false });
-    const client = blocking(gw);
+    const client = blocking(gw.port);
     client.subscribe({ schema: 'mbo', symbols: 'ESH1' });
     const md = await client.start();
     expect(md.dataset).toBe('GLBX.MDP3');
@@ -304,7 +282,7 @@ describe('LiveBlocking (async)', () => {
 
   it('reconnects and resubscribes by hand with the original ids, without start', async () => {
     const gw = await gateway();
-    const client = blocking(gw);
+    const client = blocking(gw.port);
     client.subscribe({ schema: 'trades', symbols: 'ESZ4', start: 1732100000000000000n });
     client.subscribe({ schema: 'mbo', symbols: 'ES.FUT', stypeIn: 'parent', snapshot: true });
     expect(await client.connect()).toBe(gw.sessions[0]!.sessionId);
@@ -323,7 +301,7 @@ describe('LiveBlocking (async)', () => {
 
   it('iterates with for await until closed', async () => {
     const gw = await gateway({ records: MBO_FILE, acks: false, symbolMappings: false });
-    const client = blocking(gw);
+    const client = blocking(gw.port);
     client.subscribe({ schema: 'mbo', symbols: 'ESH1' });
     await client.start();
     let n = 0;
@@ -359,7 +337,7 @@ describe('options', () => {
       expect(() => new LiveThreaded({ ...base, ...opts })).toThrow(InvalidArgumentError);
       expect(() => new LiveBlocking({ ...base, ...opts })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     }
-    const client = threaded(gw);
+    const client = threaded(gw.port);
     const badSubs = [
       { schema: 'nope', symbols: 'A' },
       { schema: 'mbo', symbols: [] },
