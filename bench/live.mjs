@@ -49,7 +49,7 @@ async function paced(send, stopped) {
 }
 
 async function mockMain() {
-  const { MockLiveGateway, encodeMboRecords } = await import('../dist/test/mock/live-gateway.js');
+  const { MockLiveGateway, encodeMboRecords } = await import('../dist/lib/testing/live-gateway.js');
   const bulk = encodeMboRecords(CHUNK_RECORDS);
   const gw = await MockLiveGateway.start({ acks: false, symbolMappings: false, behavior: { heartbeats: false } });
   gw.on('session', (session) => {

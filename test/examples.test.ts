@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, fixturePath } from './fixtures.js';
-import { MockHistoricalServer } from './mock/historical-server.js';
-import { MOCK_API_KEY, MockLiveGateway } from './mock/live-gateway.js';
+import { MockHistoricalServer } from '../lib/testing/historical-server.js';
+import { MOCK_API_KEY, MockLiveGateway } from '../lib/testing/live-gateway.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);

@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../../shared/fixtures/dbn/', import.meta.url));
-export const GOLDEN_DIR = fileURLToPath(new URL('../../shared/fixtures/golden/', import.meta.url));
+export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures/dbn/', import.meta.url));
+export const GOLDEN_DIR = fileURLToPath(new URL('./fixtures/golden/', import.meta.url));
 
 export const fixturePath = (name: string): string => FIXTURES_DIR + name;
 export const readFixture = (name: string): Uint8Array => new Uint8Array(readFileSync(fixturePath(name)));

@@ -20,9 +20,9 @@ import {
   StreamingDbnStore,
   type HistoricalOptions,
 } from '../lib/historical/index.js';
-import { MockHistoricalServer, MockReply, type MockBatchFile } from './mock/historical-server.js';
+import { MockHistoricalServer, MockReply, type MockBatchFile } from '../lib/testing/historical-server.js';
 
-const FIXTURES = fileURLToPath(new URL('../../shared/fixtures/dbn/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/dbn/', import.meta.url));
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(FIXTURES, name)));
 const KEY = 'db-Wk3xEJ7pQo9LrT2aZ6vNcF8sHy4Ub';
 const AUTH = 'Basic ZGItV2szeEVKN3BRbzlMclQyYVo2dk5jRjhzSHk0VWI6';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { LiveError } from '../lib/errors.js';
 import type { RecordBatch } from '../lib/dbn/index.js';
 import { LiveBlocking, LiveThreaded, type LiveThreadedOptions, type ReconnectEvent } from '../lib/live/index.js';
-import { encodeMboRecords, type MockLiveBehavior } from './mock/live-gateway.js';
+import { encodeMboRecords, type MockLiveBehavior } from '../lib/testing/live-gateway.js';
 import { clientOptions, gateway, onCleanup, threaded } from './live-helpers.js';
 
 /** Starts a threaded client and waits for its terminal error (or a timeout). */

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveError } from '../lib/errors.js';
 import { LiveThreaded } from '../lib/live/index.js';
-import { encodeMboRecords, MOCK_API_KEY, MockLiveGateway, type MockLiveGatewayOptions } from './mock/live-gateway.js';
+import { encodeMboRecords, MOCK_API_KEY, MockLiveGateway, type MockLiveGatewayOptions } from '../lib/testing/live-gateway.js';
 import { gateway as mockGateway, threaded } from './live-helpers.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -70,7 +70,7 @@ function script(body: string): string {
   return `(async () => {
   await import(${JSON.stringify(pathToFileURL(register).href)});
   const lib = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'lib/live/index.ts')).href)});
-  const mock = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'test/mock/live-gateway.ts')).href)});
+  const mock = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'lib/testing/live-gateway.ts')).href)});
   ${body}
 })().catch((e) => { console.error(e); process.exit(99); });`;
 }

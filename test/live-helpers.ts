@@ -2,7 +2,7 @@
 // after each test, newest first.
 import { afterEach } from 'vitest';
 import { LiveBlocking, LiveThreaded, type LiveThreadedOptions } from '../lib/live/index.js';
-import { MOCK_API_KEY, MockLiveGateway, type MockLiveGatewayOptions } from './mock/live-gateway.js';
+import { MOCK_API_KEY, MockLiveGateway, type MockLiveGatewayOptions } from '../lib/testing/live-gateway.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 

@@ -11,10 +11,10 @@ import type { AnyRecord } from '../lib/generated/records.js';
 import { LiveBlocking, LiveThreaded, type LiveThreadedOptions } from '../lib/live/index.js';
 import { liveNative } from '../lib/live/native.js';
 import { packageVersion } from '../lib/historical/version.js';
-import { encodeMboRecords, MOCK_API_KEY } from './mock/live-gateway.js';
+import { encodeMboRecords, MOCK_API_KEY } from '../lib/testing/live-gateway.js';
 import { blocking, gateway, threaded } from './live-helpers.js';
 
-const FIXTURES = new URL('../../shared/fixtures/dbn/', import.meta.url).pathname;
+const FIXTURES = new URL('./fixtures/dbn/', import.meta.url).pathname;
 const MBO_FILE = `${FIXTURES}test_data.mbo.v3.dbn`;
 
 /** Every batch until the client closes (the gateway closing makes it close). */

@@ -92,8 +92,8 @@ import {
   venueFromCode,
 } from '../lib/generated/enums.js';
 
-const FIXTURES = new URL('../../shared/fixtures/dbn/', import.meta.url);
-const SPEC = new URL('../../shared/spec/dbn-format.md', import.meta.url);
+const FIXTURES = new URL('./fixtures/dbn/', import.meta.url);
+const SPEC = new URL('./fixtures/spec/dbn-format.md', import.meta.url);
 const GENERATOR = fileURLToPath(new URL('../scripts/generate-records.mjs', import.meta.url));
 const TABLE = new URL('../scripts/records.mjs', import.meta.url).href;
 

@@ -6,7 +6,7 @@ import { DbnEncoder, DbnStore, type Metadata } from '../lib/dbn/index.js';
 import { DatabentoError, InvalidArgumentError } from '../lib/errors.js';
 import { PitSymbolMap, SymbologyResolution, TsSymbolMap, type SymbolMapMetadata } from '../lib/symbology/index.js';
 
-const FIXTURES = fileURLToPath(new URL('../../shared/fixtures/dbn/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/dbn/', import.meta.url));
 const UNDEF_TS = (1n << 64n) - 1n;
 const ns = (iso: string): bigint => BigInt(Date.parse(iso)) * 1_000_000n;
 

@@ -20,5 +20,5 @@
  * ```
  * @module databento-node/testing
  */
-export * from '../../test/mock/live-gateway.js';
-export * from '../../test/mock/historical-server.js';
+export * from './live-gateway.js';
+export * from './historical-server.js';

@@ -28,8 +28,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { BatchFileDesc, BatchJob } from '../../lib/historical/types.js';
-import type { ResolvedInterval } from '../../lib/symbology/resolution.js';
+import type { BatchFileDesc, BatchJob } from '../historical/types.js';
+import type { ResolvedInterval } from '../symbology/resolution.js';
 
 /** Options of {@link MockHistoricalServer.start}. */
 export interface MockHistoricalServerOptions {

@@ -29,9 +29,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { DbnEncoder } from '../../lib/dbn/encoder.js';
-import { DbnStore } from '../../lib/dbn/store.js';
-import { schemaFromName, stypeFromName } from '../../lib/generated/enums.js';
+import { DbnEncoder } from '../dbn/encoder.js';
+import { DbnStore } from '../dbn/store.js';
+import { schemaFromName, stypeFromName } from '../generated/enums.js';
 
 /** A 32-character API key the mock accepts by default. */
 export const MOCK_API_KEY = 'db-MockLiveGatewayKey0123456789A';
