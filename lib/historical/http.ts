@@ -16,7 +16,12 @@ export interface RetryOptions {
   maxAttempts?: number;
   /** Delay before the first retry, doubled on each further one (default 500 ms). */
   baseDelayMs?: number;
-  /** Upper bound of the backoff delay (default 10 s). A server's `Retry-After` is honoured as sent. */
+  /**
+   * Upper bound of any wait between attempts (default 10 s), the server's
+   * `Retry-After` included: when the server asks for a longer wait (or one
+   * longer than `timeoutMs`), the error is thrown at once instead, with the
+   * requested delay in its `retryAfterSeconds`.
+   */
   maxDelayMs?: number;
 }
 
@@ -185,10 +190,20 @@ export class HttpClient {
     if (err instanceof HttpError) {
       const retryable = err.status === 429 || (policy === 'safe' && err.status >= 500);
       if (!retryable) return undefined;
-      return err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : backoff();
+      if (err.retryAfterSeconds === undefined) return backoff();
+      // Honour the server's wait, but only within the limits of this request:
+      // retrying earlier than asked would just be refused again.
+      const wait = err.retryAfterSeconds * 1000;
+      return wait <= this.#longestWait() ? wait : undefined;
     }
     if (err instanceof RequestError && policy === 'safe') return backoff();
     return undefined;
+  }
+
+  /** The longest wait between attempts: `maxDelayMs`, and never more than the idle timeout. */
+  #longestWait(): number {
+    const limit = this.retry ? this.retry.maxDelayMs : 0;
+    return this.timeoutMs > 0 ? Math.min(limit, this.timeoutMs) : limit;
   }
 
   /** Turns an `X-Warning` header into `process.emitWarning` calls. */
@@ -368,12 +383,16 @@ export function encodeParams(params: Params): string {
   return search.toString();
 }
 
-/** Seconds from a `Retry-After` header: a number of seconds or an HTTP date. */
+/**
+ * Seconds from a `Retry-After` header: delay-seconds (digits) or an HTTP date
+ * (a past date is 0). Anything else — negative numbers, garbage — is ignored.
+ * Huge values stay huge (up to `Infinity`): callers compare, never schedule them.
+ */
 export function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-  const at = Date.parse(value);
+  const text = value?.trim() ?? '';
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (!/^[A-Za-z]{3}/.test(text)) return undefined; // HTTP dates start with the day name
+  const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, (at - Date.now()) / 1000);
 }
@@ -388,6 +407,9 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError(signal);
 }
 
+/** The longest delay `setTimeout` takes; longer ones fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Waits `ms`, or rejects with {@link AbortError} as soon as `signal` fires. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -396,10 +418,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(abortError(signal!));
     };
-    const timer = setTimeout(() => {
+    const due = Date.now() + ms;
+    // Waits beyond setTimeout's range are done in steps rather than overflowing.
+    const step = (): void => {
+      const left = due - Date.now();
+      if (left > 0) {
+        timer = setTimeout(step, Math.min(left, MAX_TIMER_MS));
+        return;
+      }
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    };
+    let timer = setTimeout(step, Math.min(Math.max(0, ms), MAX_TIMER_MS));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
