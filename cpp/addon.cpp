@@ -11,6 +11,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
               {InstanceMethod("setErrorClasses", &Addon::SetErrorClasses)});
   InitDbn(env, exports);
   InitLive(env, exports);
+  InitZstd(env, exports);
 }
 
 Napi::Value Addon::SetErrorClasses(const Napi::CallbackInfo& info) {

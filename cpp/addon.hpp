@@ -36,5 +36,6 @@ Napi::Error MakeError(Napi::Env env, Napi::FunctionReference& ctor,
 // Registration hooks of the binding files.
 void InitDbn(Napi::Env env, Napi::Object exports);
 void InitLive(Napi::Env env, Napi::Object exports);
+void InitZstd(Napi::Env env, Napi::Object exports);
 
 }  // namespace databento::node

@@ -115,6 +115,17 @@ export interface NativeFileStore {
   close(): void;
 }
 
+export interface NativeZstdDecompressor {
+  /** Returns [input bytes consumed, output bytes written]; a full output means more may be pending. */
+  decompressInto(input: Uint8Array, output: Uint8Array): [number, number];
+  atFrameBoundary(): boolean;
+}
+
+export interface NativeZstdCompressor {
+  compress(bytes: Uint8Array): Uint8Array;
+  end(): Uint8Array;
+}
+
 export interface NativeEncoder {
   write(records: Uint8Array): Uint8Array;
   flush(): Uint8Array;
@@ -144,6 +155,8 @@ export interface NativeAddon {
   NativeDecoder: new (options: NativeDecoderOptions) => NativeDecoder;
   NativeFileStore: new (path: string, options: NativeDecoderOptions) => NativeFileStore;
   NativeEncoder: new (metadata: NativeMetadata, options: { zstd: boolean; level?: number }) => NativeEncoder;
+  NativeZstdDecompressor: new () => NativeZstdDecompressor;
+  NativeZstdCompressor: new (level?: number) => NativeZstdCompressor;
   // Further bindings (live clients) register themselves on the same object.
   [name: string]: unknown;
 }

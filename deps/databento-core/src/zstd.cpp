@@ -128,6 +128,33 @@ void ZstdDecompressor::Decompress(const std::uint8_t* data, std::size_t size,
   }
 }
 
+ZstdDecompressor::Progress ZstdDecompressor::DecompressInto(
+    const std::uint8_t* data, std::size_t size, std::uint8_t* out,
+    std::size_t out_size) {
+  InBuffer in{data, size, 0};
+  OutBuffer o{out, out_size, 0};
+  // One call may stop early (e.g. at a block boundary) with room left; go on
+  // until the input is used up or the output is full.
+  while (o.pos < o.size) {
+    const std::size_t before_in = in.pos;
+    const std::size_t before_out = o.pos;
+    const std::size_t ret = api_.decompress_stream(stream_, &o, &in);
+    if (api_.is_error(ret)) {
+      throw DbnError{DbnErrorCode::ZstdCorrupt,
+                     std::string{"corrupt zstd data: "} +
+                         api_.get_error_name(ret)};
+    }
+    if (in.pos == before_in && o.pos == before_out) {
+      break;  // needs more input
+    }
+    at_frame_boundary_ = ret == 0;
+    if (ret == 0 && in.pos == in.size) {
+      break;  // a frame ended with the input
+    }
+  }
+  return {in.pos, o.pos};
+}
+
 ZstdCompressor::ZstdCompressor(int level)
     : api_{LoadZstd()}, stream_{api_.create_cctx()} {
   if (stream_ == nullptr) {

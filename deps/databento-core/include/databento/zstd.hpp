@@ -35,6 +35,16 @@ class ZstdDecompressor {
   // Decompresses `size` bytes of input, appending the output to `out`.
   void Decompress(const std::uint8_t* data, std::size_t size,
                   ByteBuffer& out);
+  // Decompresses from data[0..size) into out[0..out_size), stopping when the
+  // output is full: memory stays bounded whatever a frame expands to.
+  // `produced == out_size` means more output may be pending: call again with
+  // the input not yet consumed (possibly none).
+  struct Progress {
+    std::size_t consumed;
+    std::size_t produced;
+  };
+  Progress DecompressInto(const std::uint8_t* data, std::size_t size,
+                          std::uint8_t* out, std::size_t out_size);
   // True when the input so far ends exactly at the end of a frame.
   bool AtFrameBoundary() const { return at_frame_boundary_; }
 
