@@ -22,3 +22,4 @@
  */
 export * from './live-gateway.js';
 export * from './historical-server.js';
+export * from './records.js';

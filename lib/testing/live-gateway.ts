@@ -31,15 +31,14 @@ import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { DbnEncoder } from '../dbn/encoder.js';
 import { DbnStore } from '../dbn/store.js';
-import { schemaFromName, stypeFromName } from '../generated/enums.js';
+import { RType, schemaFromName, stypeFromName } from '../generated/enums.js';
+import { recordSize } from '../generated/records.js';
+import { encodeRecord, fieldOffsets } from './records.js';
 
 /** A 32-character API key the mock accepts by default. */
 export const MOCK_API_KEY = 'db-MockLiveGatewayKey0123456789A';
 
 const UNDEF_TIMESTAMP = (1n << 64n) - 1n;
-const RTYPE_ERROR = 0x15;
-const RTYPE_SYMBOL_MAPPING = 0x16;
-const RTYPE_SYSTEM = 0x17;
 
 /** What the mock does wrong, per connection. Everything is off by default. */
 export interface MockLiveBehavior {
@@ -166,54 +165,33 @@ export function nowNanos(): bigint {
   return BigInt(Date.now()) * 1_000_000n;
 }
 
-function header(dv: DataView, lengthBytes: number, rtype: number, publisherId: number, instrumentId: number, tsEvent: bigint): void {
-  dv.setUint8(0, lengthBytes / 4);
-  dv.setUint8(1, rtype);
-  dv.setUint16(2, publisherId, true);
-  dv.setUint32(4, instrumentId, true);
-  dv.setBigUint64(8, tsEvent, true);
-}
-
-function putCStr(bytes: Uint8Array, offset: number, width: number, text: string): void {
-  const b = Buffer.from(text, 'latin1');
-  bytes.set(b.subarray(0, width - 1), offset);
-}
-
-/** A SystemMsg (DBN v2/v3 layout, 320 bytes): heartbeat (code 0), subscription ack (1), … */
+/** A SystemMsg (DBN v2/v3 layout): heartbeat (code 0), subscription ack (1), … */
 export function encodeSystemMsg(msg: string, code: number, tsEvent: bigint = nowNanos()): Uint8Array {
-  const out = new Uint8Array(320);
-  header(new DataView(out.buffer), 320, RTYPE_SYSTEM, 0, 0, tsEvent);
-  putCStr(out, 16, 303, msg);
-  out[319] = code;
-  return out;
+  return encodeRecord('SystemMsg', { ts_event: tsEvent, msg: msg.slice(0, 302), code });
 }
 
-/** An ErrorMsg (DBN v2/v3 layout, 320 bytes). Fatal codes: 1, 2, 3, 5, 6, 8. */
+/** An ErrorMsg (DBN v2/v3 layout). Fatal codes: 1, 2, 3, 5, 6, 8. */
 export function encodeErrorMsg(err: string, code: number, isLast = 1, tsEvent: bigint = nowNanos()): Uint8Array {
-  const out = new Uint8Array(320);
-  header(new DataView(out.buffer), 320, RTYPE_ERROR, 0, 0, tsEvent);
-  putCStr(out, 16, 302, err);
-  out[318] = code;
-  out[319] = isLast;
-  return out;
+  return encodeRecord('ErrorMsg', { ts_event: tsEvent, err: err.slice(0, 301), code, is_last: isLast });
 }
 
-/** A SymbolMappingMsg (DBN v2/v3 layout, 176 bytes). */
+/** A SymbolMappingMsg (DBN v2/v3 layout). */
 export function encodeSymbolMappingMsg(m: SymbolMappingInit): Uint8Array {
-  const out = new Uint8Array(176);
-  const dv = new DataView(out.buffer);
   const ts = m.tsEvent ?? nowNanos();
-  header(dv, 176, RTYPE_SYMBOL_MAPPING, m.publisherId ?? 1, m.instrumentId, ts);
-  out[16] = m.stypeIn ?? 1;
-  putCStr(out, 17, 71, m.stypeInSymbol);
-  out[88] = m.stypeOut ?? 1;
-  putCStr(out, 89, 71, m.stypeOutSymbol);
-  dv.setBigUint64(160, m.startTs ?? ts, true);
-  dv.setBigUint64(168, m.endTs ?? UNDEF_TIMESTAMP, true);
-  return out;
+  return encodeRecord('SymbolMappingMsg', {
+    publisher_id: m.publisherId ?? 1,
+    instrument_id: m.instrumentId,
+    ts_event: ts,
+    stype_in: m.stypeIn ?? 1,
+    stype_in_symbol: m.stypeInSymbol.slice(0, 70),
+    stype_out: m.stypeOut ?? 1,
+    stype_out_symbol: m.stypeOutSymbol.slice(0, 70),
+    start_ts: m.startTs ?? ts,
+    end_ts: m.endTs ?? UNDEF_TIMESTAMP,
+  });
 }
 
-/** A TradeMsg (48 bytes) with the given fields; the rest are zeros. */
+/** A TradeMsg with the given fields; the rest are zeros. */
 export function encodeTradeMsg(t: {
   instrumentId: number;
   tsEvent: bigint;
@@ -223,39 +201,42 @@ export function encodeTradeMsg(t: {
   sequence?: number;
   publisherId?: number;
 }): Uint8Array {
-  const out = new Uint8Array(48);
-  const dv = new DataView(out.buffer);
-  header(dv, 48, 0x00, t.publisherId ?? 1, t.instrumentId, t.tsEvent);
-  dv.setBigInt64(16, t.price, true);
-  dv.setUint32(24, t.size, true);
-  out[28] = 0x54; // 'T'
-  out[29] = (t.side ?? 'N').charCodeAt(0);
-  out[30] = 0x81;
-  dv.setBigUint64(32, t.tsEvent, true);
-  dv.setUint32(44, t.sequence ?? 0, true);
-  return out;
+  return encodeRecord('TradeMsg', {
+    publisher_id: t.publisherId ?? 1,
+    instrument_id: t.instrumentId,
+    ts_event: t.tsEvent,
+    price: t.price,
+    size: t.size,
+    action: 'T',
+    side: t.side ?? 'N',
+    flags: 0x81,
+    ts_recv: t.tsEvent,
+    sequence: t.sequence ?? 0,
+  });
 }
 
-/** Fills `out` with `count` MBO records (56 bytes each) starting at record `first`; ts_event = `tsEvent(i)`. */
+const MBO_SIZE = recordSize(RType.Mbo, 3)!;
+const MBO = fieldOffsets('MboMsg');
+
+/** `count` MBO records starting at record `first`, back to back; ts_event = `tsEvent(i)`. */
 export function encodeMboRecords(count: number, first = 0, tsEvent: (i: number) => bigint = (i) => 1_700_000_000_000_000_000n + BigInt(i)): Uint8Array {
-  const out = new Uint8Array(count * 56);
+  // One record from the layout table, then only the fields that vary, record by record.
+  const template = encodeRecord('MboMsg', { publisher_id: 1, flags: 0x80, action: 'A' });
+  const out = new Uint8Array(count * MBO_SIZE);
   const dv = new DataView(out.buffer);
   for (let n = 0; n < count; n++) {
     const i = first + n;
-    const o = n * 56;
-    dv.setUint8(o, 14);
-    dv.setUint8(o + 1, 0xa0);
-    dv.setUint16(o + 2, 1, true);
-    dv.setUint32(o + 4, 5000 + (i % 16), true);
-    dv.setBigUint64(o + 8, tsEvent(i), true);
-    dv.setBigUint64(o + 16, BigInt(i), true);
-    dv.setBigInt64(o + 24, 4_500_000_000_000n + BigInt(i % 400) * 250_000_000n, true);
-    dv.setUint32(o + 32, 1 + (i % 25), true);
-    dv.setUint8(o + 36, 0x80);
-    dv.setUint8(o + 38, 0x41);
-    dv.setUint8(o + 39, i % 2 ? 0x41 : 0x42);
-    dv.setBigUint64(o + 40, tsEvent(i), true);
-    dv.setUint32(o + 52, i >>> 0, true);
+    const o = n * MBO_SIZE;
+    const ts = tsEvent(i);
+    out.set(template, o);
+    dv.setUint32(o + MBO.instrument_id!, 5000 + (i % 16), true);
+    dv.setBigUint64(o + MBO.ts_event!, ts, true);
+    dv.setBigUint64(o + MBO.order_id!, BigInt(i), true);
+    dv.setBigInt64(o + MBO.price!, 4_500_000_000_000n + BigInt(i % 400) * 250_000_000n, true);
+    dv.setUint32(o + MBO.size!, 1 + (i % 25), true);
+    dv.setUint8(o + MBO.side!, i % 2 ? 0x41 : 0x42); // 'A' / 'B'
+    dv.setBigUint64(o + MBO.ts_recv!, ts, true);
+    dv.setUint32(o + MBO.sequence!, i >>> 0, true);
   }
   return out;
 }
@@ -397,7 +378,7 @@ export class MockLiveSession extends EventEmitter {
    * full (wait for {@link drained}).
    */
   send(records: Uint8Array): boolean {
-    if (this.closed || !this.started) return false;
+    if (this.#gone || !this.started) return false;
     const body = this.#tsOut ? appendTsOut(records) : records;
     this.bytesSent += body.length;
     this.#armHeartbeat();
@@ -413,7 +394,7 @@ export class MockLiveSession extends EventEmitter {
 
   /** Sends bytes exactly as given (no ts_out, no compression): for garbage. */
   sendRaw(bytes: Uint8Array | string): boolean {
-    if (this.closed) return false;
+    if (this.#gone) return false;
     this.#armHeartbeat();
     return this.#socket.write(bytes);
   }
@@ -435,7 +416,7 @@ export class MockLiveSession extends EventEmitter {
 
   /** Resolves when the socket can take more data. */
   drained(): Promise<void> {
-    if (this.closed || !this.#socket.writableNeedDrain) return Promise.resolve();
+    if (this.#gone || !this.#socket.writableNeedDrain) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         this.#socket.off('drain', done);
@@ -457,8 +438,8 @@ export class MockLiveSession extends EventEmitter {
   async stream(records: Uint8Array, options: { repeat?: number; chunkBytes?: number } = {}): Promise<void> {
     const repeat = options.repeat ?? 1;
     const chunk = options.chunkBytes ?? 4 * 1024 * 1024;
-    for (let r = 0; r < repeat && !this.closed; r++) {
-      for (let at = 0; at < records.length && !this.closed; at += chunk) {
+    for (let r = 0; r < repeat && !this.#gone; r++) {
+      for (let at = 0; at < records.length && !this.#gone; at += chunk) {
         const part = records.subarray(at, Math.min(records.length, at + chunk));
         this.bytesSent += part.length;
         this.#armHeartbeat();
@@ -466,6 +447,16 @@ export class MockLiveSession extends EventEmitter {
         if (!ok) await this.drained();
       }
     }
+  }
+
+  /**
+   * Whether the connection can carry no more data: closed, or destroyed and
+   * about to close. A write that fails at once (the client reset the
+   * connection) destroys the socket before `close` is emitted, and a record
+   * loop that only checked `closed` would spin on it without ever yielding.
+   */
+  get #gone(): boolean {
+    return this.closed || this.#socket.destroyed;
   }
 
   /** Stops heartbeats: from now on the mock sends nothing unless told to. */
@@ -674,7 +665,7 @@ export class MockLiveSession extends EventEmitter {
     this.#armHeartbeat();
     for (const sub of this.subscriptions) this.send(this.#greeting(sub));
     await this.#sendRecords();
-    if (this.closed) return;
+    if (this.#gone) return;
     if (b.errorAfterRecords) {
       const { code, text, close = true } = b.errorAfterRecords;
       this.sendError(text, code);
@@ -700,13 +691,13 @@ export class MockLiveSession extends EventEmitter {
     }
     if (typeof source === 'string') {
       for (const batch of DbnStore.fromFile(source).batchesSync()) {
-        if (this.closed) return;
+        if (this.#gone) return;
         if (!this.send(batch.bytes())) await this.drained();
       }
       return;
     }
     for await (const chunk of source(this)) {
-      if (this.closed) return;
+      if (this.#gone) return;
       if (!this.send(chunk)) await this.drained();
     }
   }
