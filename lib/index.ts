@@ -17,3 +17,4 @@ export * from './historical/index.js';
 export * from './symbology/index.js';
 export * from './generated/records.js';
 export * from './generated/enums.js';
+export * from './ingest/index.js';

@@ -1,0 +1,228 @@
+/**
+ * The DuckDB target: an embedded database file, loaded through DuckDB's
+ * appender a data chunk (2048 rows) at a time, each column copied in one go.
+ * @module
+ */
+import type * as Duck from '@duckdb/node-api';
+import type { Column } from '../dbn/columns.js';
+import type { RowBlock, SymbolDictionary } from './rows.js';
+import { CHUNKS_TABLE, ident, isPrice, type ColumnDef, type TableSpec } from './tables.js';
+import { charCodes, IngestError, loadOptional, type ChunkMark, type IngestTarget, type JobKey, type LoadResult } from './target.js';
+
+type DuckApi = typeof Duck;
+
+const U64_MAX = '18446744073709551615';
+const I64_MAX = '9223372036854775807';
+/** Staged rows moved into the table at a time (bounds the staging table's memory). */
+const FLUSH_ROWS = 1 << 20;
+
+/** Table column type of a field. */
+function sqlType(c: ColumnDef): string {
+  switch (c.type) {
+    case 'u8':
+      return 'UTINYINT';
+    case 'i8':
+      return 'TINYINT';
+    case 'u16':
+      return 'USMALLINT';
+    case 'i16':
+      return 'SMALLINT';
+    case 'u32':
+      return 'UINTEGER';
+    case 'i32':
+      return 'INTEGER';
+    case 'u64':
+      return 'UBIGINT';
+    case 'ts':
+      return 'TIMESTAMP_NS';
+    case 'char':
+    case 'cstr':
+      return 'VARCHAR';
+    default:
+      return 'BIGINT'; // i64, price (fixed-point ×1e-9)
+  }
+}
+
+/** Staging column type: the wire value as is (timestamps as ns, characters as codes). */
+function stageType(c: ColumnDef): string {
+  if (c.type === 'ts') return 'UBIGINT';
+  if (c.type === 'char') return 'UTINYINT';
+  return sqlType(c);
+}
+
+/** The expression turning a staged value into the table's. */
+function fromStage(c: ColumnDef): string {
+  const col = `s.${ident(c.name)}`;
+  if (c.type === 'ts') return `CASE WHEN ${col} = ${U64_MAX} THEN NULL ELSE make_timestamp_ns(${col}::BIGINT) END`;
+  if (c.type === 'char') return `CASE WHEN ${col} = 0 THEN NULL ELSE chr(${col}) END`;
+  return col;
+}
+
+/** A DuckDB database file (or `:memory:`). */
+export class DuckDbTarget implements IngestTarget {
+  readonly description: string;
+  readonly #duck: DuckApi;
+  readonly #instance: Duck.DuckDBInstance;
+  readonly #conn: Duck.DuckDBConnection;
+
+  private constructor(path: string, duck: DuckApi, instance: Duck.DuckDBInstance, conn: Duck.DuckDBConnection) {
+    this.description = `DuckDB ${path}`;
+    this.#duck = duck;
+    this.#instance = instance;
+    this.#conn = conn;
+  }
+
+  /** Opens (creating if needed) the database file. */
+  static async open(path: string): Promise<DuckDbTarget> {
+    const duck = await loadOptional<DuckApi>('@duckdb/node-api', 'ingesting into DuckDB');
+    let instance: Duck.DuckDBInstance;
+    try {
+      instance = await duck.DuckDBInstance.create(path);
+    } catch (err) {
+      throw new IngestError(`cannot open DuckDB database ${path}: ${(err as Error).message}`, 'TARGET_UNAVAILABLE', { cause: err });
+    }
+    const conn = await instance.connect();
+    return new DuckDbTarget(path, duck, instance, conn);
+  }
+
+  async #run(sql: string): Promise<Duck.DuckDBResultReader> {
+    try {
+      return await this.#conn.runAndReadAll(sql);
+    } catch (err) {
+      throw new IngestError(`DuckDB: ${(err as Error).message}`, 'TARGET_ERROR', { cause: err });
+    }
+  }
+
+  async prepare(table: TableSpec): Promise<void> {
+    const cols = table.columns.map((c) => `${ident(c.name)} ${sqlType(c)}`);
+    await this.#run(
+      `CREATE TABLE IF NOT EXISTS ${ident(table.name)} (${cols.join(', ')}, ord UINTEGER NOT NULL, symbol VARCHAR, ` +
+        `PRIMARY KEY (${table.key.map(ident).join(', ')}))`,
+    );
+    // The same rows with prices as decimals (undefined prices as NULL).
+    const viewCols = table.columns.map((c) =>
+      isPrice(c)
+        ? `CASE WHEN ${ident(c.name)} = ${I64_MAX} THEN NULL ELSE ${ident(c.name)} * 0.000000001 END AS ${ident(c.name)}`
+        : ident(c.name),
+    );
+    await this.#run(`CREATE OR REPLACE VIEW ${ident(`${table.name}_px`)} AS SELECT ${viewCols.join(', ')}, ord, symbol FROM ${ident(table.name)}`);
+    await this.#run(
+      `CREATE TABLE IF NOT EXISTS ${CHUNKS_TABLE} (dataset VARCHAR, schema VARCHAR, stype_in VARCHAR, symbols VARCHAR, ` +
+        `start_ns BIGINT, end_ns BIGINT, records UBIGINT, finished_at TIMESTAMP DEFAULT current_timestamp, ` +
+        `PRIMARY KEY (dataset, schema, stype_in, symbols, start_ns, end_ns))`,
+    );
+  }
+
+  async finishedChunks(job: JobKey): Promise<Set<string>> {
+    const r = await this.#run(
+      `SELECT start_ns, end_ns FROM ${CHUNKS_TABLE} WHERE dataset = ${lit(job.dataset)} AND schema = ${lit(job.schema)} ` +
+        `AND stype_in = ${lit(job.stypeIn)} AND symbols = ${lit(job.symbols)}`,
+    );
+    return new Set(r.getRows().map(([s, e]) => `${String(s)}-${String(e)}`));
+  }
+
+  async lastTimestamp(table: TableSpec): Promise<bigint | undefined> {
+    const r = await this.#run(`SELECT epoch_ns(max(${ident(table.indexTs)})) FROM ${ident(table.name)}`);
+    const v = r.getRows()[0]?.[0];
+    return v === null || v === undefined ? undefined : BigInt(v as bigint);
+  }
+
+  async load(table: TableSpec, blocks: AsyncIterable<RowBlock>, dict: SymbolDictionary, mark?: ChunkMark): Promise<LoadResult> {
+    const stage = `stage_${table.name}`;
+    const stageCols = [...table.columns.map((c) => `${ident(c.name)} ${stageType(c)}`), 'ord UINTEGER', 'symbol_id UINTEGER'];
+    await this.#run(`CREATE OR REPLACE TEMP TABLE ${stage} (${stageCols.join(', ')})`);
+    await this.#run('CREATE TEMP TABLE IF NOT EXISTS stage_symbols (id UINTEGER PRIMARY KEY, symbol VARCHAR)');
+    let symbolsStaged = (await this.#run('SELECT count(*) FROM stage_symbols')).getRows()[0]![0] as bigint;
+    const types = await this.#stageTypes(stage);
+    const names = [...table.columns.map((c) => c.name), 'ord', 'symbol_id'];
+    const result: LoadResult = { rows: 0, inserted: 0 };
+    let staged = 0;
+    const flush = async (): Promise<void> => {
+      if (staged === 0) return;
+      // Symbols first seen since the last flush.
+      const fresh = dict.symbols.slice(Number(symbolsStaged) + 1);
+      if (fresh.length) {
+        const values = fresh.map((s, i) => `(${Number(symbolsStaged) + 1 + i}, ${lit(s)})`);
+        await this.#run(`INSERT INTO stage_symbols VALUES ${values.join(', ')}`);
+        symbolsStaged += BigInt(fresh.length);
+      }
+      const select = [...table.columns.map(fromStage), 's.ord', 'y.symbol'];
+      const r = await this.#run(
+        `INSERT INTO ${ident(table.name)} SELECT ${select.join(', ')} FROM ${stage} s LEFT JOIN stage_symbols y ON y.id = s.symbol_id ` +
+          `ON CONFLICT DO NOTHING`,
+      );
+      result.inserted += r.rowsChanged;
+      await this.#run(`DELETE FROM ${stage}`);
+      staged = 0;
+    };
+
+    await this.#run('BEGIN TRANSACTION');
+    try {
+      let appender = await this.#conn.createAppender(stage, 'main', 'temp');
+      const chunk = this.#duck.DuckDBDataChunk.create(types);
+      for await (const block of blocks) {
+        const columns = names.map((n, i) => stageColumn(block, n, i < table.columns.length ? table.columns[i]! : undefined));
+        for (let at = 0; at < block.count; at += 2048) {
+          const n = Math.min(2048, block.count - at);
+          if (chunk.rowCount !== n) chunk.rowCount = n;
+          columns.forEach((col, k) => {
+            const vector = chunk.getColumnVector(k);
+            if (Array.isArray(col)) {
+              for (let i = 0; i < n; i++) vector.setItem(i, col[at + i]!);
+            } else {
+              (vector as unknown as { items: typeof col }).items.set(col.subarray(at, at + n) as never);
+            }
+            vector.flush();
+          });
+          appender.appendDataChunk(chunk);
+        }
+        result.rows += block.count;
+        staged += block.count;
+        if (staged >= FLUSH_ROWS) {
+          appender.closeSync();
+          await flush();
+          appender = await this.#conn.createAppender(stage, 'main', 'temp');
+        }
+      }
+      appender.closeSync();
+      await flush();
+      if (mark) {
+        await this.#run(
+          `INSERT INTO ${CHUNKS_TABLE} (dataset, schema, stype_in, symbols, start_ns, end_ns, records) VALUES ` +
+            `(${lit(mark.dataset)}, ${lit(mark.schema)}, ${lit(mark.stypeIn)}, ${lit(mark.symbols)}, ${mark.start}, ${mark.end}, ${mark.records}) ` +
+            `ON CONFLICT DO NOTHING`,
+        );
+      }
+      await this.#run('COMMIT');
+    } catch (err) {
+      await this.#run('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      await this.#run(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);
+    }
+    return result;
+  }
+
+  async #stageTypes(stage: string): Promise<Duck.DuckDBType[]> {
+    const r = await this.#run(`SELECT * FROM ${stage} LIMIT 0`);
+    return r.columnTypes();
+  }
+
+  async close(): Promise<void> {
+    this.#conn.closeSync();
+    this.#instance.closeSync();
+  }
+}
+
+/** A block's column in the staging table's shape. */
+function stageColumn(block: RowBlock, name: string, def: ColumnDef | undefined): Column {
+  if (name === 'ord') return block.ord;
+  if (name === 'symbol_id') return block.symbol;
+  const col = block.columns[name]!;
+  return def?.type === 'char' ? charCodes(col as string[], block.count) : col;
+}
+
+/** An SQL string literal. */
+export function lit(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
