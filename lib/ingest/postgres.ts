@@ -6,6 +6,6 @@ import { IngestError, type IngestTarget } from './target.js';
 
 export const PostgresTarget = {
   async open(_url: string): Promise<IngestTarget> {
-    throw new IngestError('PostgreSQL targets are not available yet', 'BAD_TARGET');
+    throw new IngestError('postgres:// targets are not supported by this version; use a DuckDB file path', 'BAD_TARGET');
   },
 };
