@@ -6,7 +6,7 @@
 import type * as Duck from '@duckdb/node-api';
 import type { Column } from '../dbn/columns.js';
 import type { RowBlock, SymbolDictionary } from './rows.js';
-import { CHUNKS_TABLE, ident, isPrice, type ColumnDef, type TableSpec } from './tables.js';
+import { CHUNKS_TABLE, ident, isPrice, lit, type ColumnDef, type TableSpec } from './tables.js';
 import { charCodes, IngestError, loadOptional, type ChunkMark, type IngestTarget, type JobKey, type LoadResult } from './target.js';
 
 type DuckApi = typeof Duck;
@@ -220,9 +220,4 @@ function stageColumn(block: RowBlock, name: string, def: ColumnDef | undefined):
   if (name === 'symbol_id') return block.symbol;
   const col = block.columns[name]!;
   return def?.type === 'char' ? charCodes(col as string[], block.count) : col;
-}
-
-/** An SQL string literal. */
-export function lit(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
 }

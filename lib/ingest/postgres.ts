@@ -1,11 +1,234 @@
 /**
- * The PostgreSQL target.
+ * The PostgreSQL target: rows streamed with `COPY … FROM STDIN (FORMAT csv)`
+ * into a staging table, then moved into the table skipping stored keys. A
+ * TimescaleDB hypertable is made of each table when that extension is
+ * available.
  * @module
  */
-import { IngestError, type IngestTarget } from './target.js';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type * as Pg from 'pg';
+import type * as PgCopy from 'pg-copy-streams';
+import type { RowBlock, SymbolDictionary } from './rows.js';
+import { CHUNKS_TABLE, ident, isPrice, lit, type ColumnDef, type TableSpec } from './tables.js';
+import { IngestError, loadOptional, type ChunkMark, type IngestTarget, type JobKey, type LoadResult } from './target.js';
 
-export const PostgresTarget = {
-  async open(_url: string): Promise<IngestTarget> {
-    throw new IngestError('postgres:// targets are not supported by this version; use a DuckDB file path', 'BAD_TARGET');
-  },
-};
+const UNDEF_TS = (1n << 64n) - 1n;
+const I64_MAX = '9223372036854775807';
+/** Staged rows moved into the table at a time. */
+const FLUSH_ROWS = 1 << 20;
+/** Rows per CSV piece written to the COPY stream. */
+const PIECE_ROWS = 4096;
+
+function sqlType(c: ColumnDef): string {
+  switch (c.type) {
+    case 'u8':
+    case 'i8':
+    case 'i16':
+      return 'SMALLINT';
+    case 'u16':
+    case 'i32':
+      return 'INTEGER';
+    case 'u64':
+      return 'NUMERIC(20)'; // PostgreSQL has no unsigned 64-bit type
+    case 'char':
+    case 'cstr':
+      return 'TEXT';
+    default:
+      return 'BIGINT'; // u32, i64, price (fixed-point ×1e-9), ts (UNIX ns)
+  }
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+/** A PostgreSQL database reached by URL. */
+export class PostgresTarget implements IngestTarget {
+  readonly description: string;
+  readonly #client: Pg.Client;
+  readonly #copyFrom: typeof PgCopy.from;
+  #timescale: boolean | undefined;
+
+  private constructor(description: string, client: Pg.Client, copyFrom: typeof PgCopy.from) {
+    this.description = description;
+    this.#client = client;
+    this.#copyFrom = copyFrom;
+  }
+
+  /** Connects to the database of `url`. */
+  static async open(url: string): Promise<PostgresTarget> {
+    const description = `PostgreSQL ${redact(url)}`;
+    try {
+      new URL(url);
+    } catch {
+      throw new IngestError(`${description} is not a valid URL`, 'BAD_TARGET');
+    }
+    const pg = await loadOptional<{ default: typeof Pg }>('pg', 'ingesting into PostgreSQL');
+    const copy = await loadOptional<{ default?: typeof PgCopy } & typeof PgCopy>('pg-copy-streams', 'ingesting into PostgreSQL');
+    const client = new pg.default.Client({ connectionString: url });
+    client.on('error', () => undefined); // a dropped connection surfaces as the failing query's error
+    try {
+      await client.connect();
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw new IngestError(`cannot connect to ${description}: ${(err as Error).message}`, 'TARGET_UNAVAILABLE', { cause: err });
+    }
+    return new PostgresTarget(description, client, (copy.default ?? copy).from);
+  }
+
+  async #query(sql: string): Promise<Pg.QueryResult> {
+    try {
+      return await this.#client.query(sql);
+    } catch (err) {
+      throw new IngestError(`PostgreSQL: ${(err as Error).message}`, 'TARGET_ERROR', { cause: err });
+    }
+  }
+
+  async prepare(table: TableSpec): Promise<void> {
+    const cols = table.columns.map((c) => `${ident(c.name)} ${sqlType(c)}`);
+    const t = ident(table.name);
+    await this.#query(
+      `CREATE TABLE IF NOT EXISTS ${t} (${cols.join(', ')}, ord INTEGER NOT NULL, symbol TEXT, ` +
+        `PRIMARY KEY (${table.key.map(ident).join(', ')}))`,
+    );
+    if (await this.#hasTimescale()) {
+      // Integer time: chunks of one day of nanoseconds.
+      await this.#query(
+        `SELECT create_hypertable('${table.name}', '${table.indexTs}', chunk_time_interval => 86400000000000, ` +
+          'if_not_exists => TRUE, migrate_data => TRUE)',
+      );
+    }
+    // Prices as decimals, timestamps as timestamptz (microseconds; the table keeps nanoseconds).
+    const viewCols = table.columns.map((c) => {
+      const col = ident(c.name);
+      if (isPrice(c)) return `CASE WHEN ${col} = ${I64_MAX} THEN NULL ELSE (${col}::numeric / 1000000000)::numeric(28, 9) END AS ${col}`;
+      if (c.type === 'ts') return `timestamptz 'epoch' + (${col} / 1000) * interval '1 microsecond' AS ${col}`;
+      return col;
+    });
+    await this.#query(`CREATE OR REPLACE VIEW ${ident(`${table.name}_px`)} AS SELECT ${viewCols.join(', ')}, ord, symbol FROM ${t}`);
+    await this.#query(
+      `CREATE TABLE IF NOT EXISTS ${CHUNKS_TABLE} (dataset TEXT, schema TEXT, stype_in TEXT, symbols TEXT, ` +
+        `start_ns BIGINT, end_ns BIGINT, records BIGINT, finished_at TIMESTAMPTZ DEFAULT now(), ` +
+        `PRIMARY KEY (dataset, schema, stype_in, symbols, start_ns, end_ns))`,
+    );
+  }
+
+  async #hasTimescale(): Promise<boolean> {
+    if (this.#timescale === undefined) {
+      const r = await this.#query("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'");
+      this.#timescale = r.rowCount !== null && r.rowCount > 0;
+      if (this.#timescale) await this.#query('CREATE EXTENSION IF NOT EXISTS timescaledb');
+    }
+    return this.#timescale;
+  }
+
+  async finishedChunks(job: JobKey): Promise<Set<string>> {
+    const r = await this.#query(
+      `SELECT start_ns::text AS s, end_ns::text AS e FROM ${CHUNKS_TABLE} WHERE dataset = ${lit(job.dataset)} ` +
+        `AND schema = ${lit(job.schema)} AND stype_in = ${lit(job.stypeIn)} AND symbols = ${lit(job.symbols)}`,
+    );
+    return new Set(r.rows.map((row: { s: string; e: string }) => `${row.s}-${row.e}`));
+  }
+
+  async lastTimestamp(table: TableSpec): Promise<bigint | undefined> {
+    const r = await this.#query(`SELECT max(${ident(table.indexTs)})::text AS t FROM ${ident(table.name)}`);
+    const v = (r.rows[0] as { t: string | null } | undefined)?.t;
+    return v === null || v === undefined ? undefined : BigInt(v);
+  }
+
+  async load(table: TableSpec, blocks: AsyncIterable<RowBlock>, dict: SymbolDictionary, mark?: ChunkMark): Promise<LoadResult> {
+    const stage = ident(`stage_${table.name}`);
+    const names = [...table.columns.map((c) => ident(c.name)), 'ord', 'symbol'].join(', ');
+    const result: LoadResult = { rows: 0, inserted: 0 };
+    await this.#query('BEGIN');
+    try {
+      await this.#query(`CREATE TEMP TABLE ${stage} (LIKE ${ident(table.name)} INCLUDING DEFAULTS) ON COMMIT DROP`);
+      let staged = 0;
+      const flush = async (): Promise<void> => {
+        const r = await this.#query(`INSERT INTO ${ident(table.name)} SELECT * FROM ${stage} ON CONFLICT DO NOTHING`);
+        result.inserted += r.rowCount ?? 0;
+        await this.#query(`TRUNCATE ${stage}`);
+        staged = 0;
+      };
+      const iterator = blocks[Symbol.asyncIterator]();
+      let pending = await iterator.next();
+      while (!pending.done) {
+        // One COPY per flush: blocks are turned into CSV as the stream takes them.
+        const pieces = async function* (this: void): AsyncGenerator<string> {
+          while (!pending.done && staged < FLUSH_ROWS) {
+            const block = pending.value;
+            for (let at = 0; at < block.count; at += PIECE_ROWS) yield csv(table, block, dict, at, Math.min(block.count, at + PIECE_ROWS));
+            staged += block.count;
+            result.rows += block.count;
+            pending = await iterator.next();
+          }
+        };
+        const copy = this.#client.query(this.#copyFrom(`COPY ${stage} (${names}) FROM STDIN (FORMAT csv)`));
+        try {
+          await pipeline(Readable.from(pieces()), copy);
+        } catch (err) {
+          if (err instanceof IngestError) throw err;
+          throw new IngestError(`PostgreSQL: COPY failed: ${(err as Error).message}`, 'TARGET_ERROR', { cause: err });
+        }
+        await flush();
+      }
+      if (mark) {
+        await this.#query(
+          `INSERT INTO ${CHUNKS_TABLE} (dataset, schema, stype_in, symbols, start_ns, end_ns, records) VALUES ` +
+            `(${lit(mark.dataset)}, ${lit(mark.schema)}, ${lit(mark.stypeIn)}, ${lit(mark.symbols)}, ${mark.start}, ${mark.end}, ${mark.records}) ` +
+            'ON CONFLICT DO NOTHING',
+        );
+      }
+      await this.#query('COMMIT');
+    } catch (err) {
+      await this.#client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.#client.end().catch(() => undefined);
+  }
+}
+
+/** Rows `from…to` of a block as CSV lines, in table column order (empty field: NULL). */
+function csv(table: TableSpec, block: RowBlock, dict: SymbolDictionary, from: number, to: number): string {
+  const cols = table.columns.map((c) => block.columns[c.name]!);
+  const kinds = table.columns.map((c) => c.type);
+  let out = '';
+  for (let i = from; i < to; i++) {
+    for (let k = 0; k < cols.length; k++) {
+      const v = cols[k]![i]!;
+      switch (kinds[k]) {
+        case 'ts':
+          out += v === UNDEF_TS ? ',' : `${v},`;
+          break;
+        case 'char':
+          out += v === '' ? ',' : `${quote(v as string)},`;
+          break;
+        case 'cstr':
+          out += `${quote(v as string)},`;
+          break;
+        default:
+          out += `${v},`;
+      }
+    }
+    const symbol = block.symbol[i]!;
+    out += `${block.ord[i]},${symbol === 0 ? '' : quote(dict.symbols[symbol]!)}\n`;
+  }
+  return out;
+}
+
+/** A CSV field: always quoted, so that '' stays an empty string rather than NULL. */
+function quote(s: string): string {
+  return `"${s.includes('"') ? s.replace(/"/g, '""') : s}"`;
+}

@@ -99,14 +99,15 @@ function columnsOf(layout: LayoutInfo): ColumnDef[] {
 
 /** Whether a column holds a fixed-point price (×1e-9). */
 export const isPrice = (c: ColumnDef): boolean => c.type === 'price';
-/** Whether a column holds UNIX nanoseconds. */
-export const isTimestamp = (c: ColumnDef): boolean => c.type === 'ts';
-/** Whether a column holds text (one character or a C string). */
-export const isText = (c: ColumnDef): boolean => c.type === 'char' || c.type === 'cstr';
 
 /** Quotes an SQL identifier. */
 export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** An SQL string literal. */
+export function lit(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
 /** The bookkeeping table of finished chunks. */
