@@ -5,8 +5,9 @@
  * @internal
  * @module
  */
+import * as ingest from './commands/ingest.js';
 import { main, type CommandModule } from './util.js';
 
-const commands: CommandModule[] = [];
+const commands: CommandModule[] = [ingest];
 
 void main(commands);

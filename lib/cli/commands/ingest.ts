@@ -1,0 +1,134 @@
+/**
+ * `databento-node ingest`: a historical range into DuckDB or PostgreSQL,
+ * resumable, with progress on a terminal and a summary at the end.
+ * @internal
+ * @module
+ */
+import { clearLine, cursorTo } from 'node:readline';
+import { InvalidArgumentError as CommanderArgumentError, Option, type Command } from 'commander';
+import { Historical } from '../../historical/client.js';
+import { ingest, type IngestProgress, type IngestSummary } from '../../ingest/index.js';
+import { action, apiKey, interrupted, message, writeOut } from '../util.js';
+
+interface IngestFlags {
+  dataset: string;
+  schema: string;
+  symbols: string;
+  stypeIn: string;
+  start: string;
+  end: string;
+  to: string;
+  chunkDays: number;
+  attempts: number;
+  requestAttempts: number;
+  maxCost?: number;
+  gateway?: string;
+  json?: boolean;
+}
+
+function positiveInt(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new CommanderArgumentError('must be a whole number ≥ 1');
+  return n;
+}
+
+function usd(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new CommanderArgumentError('must be an amount of US dollars ≥ 0');
+  return n;
+}
+
+/** One line of progress, rewritten in place on a terminal. */
+function progressLine(p: IngestProgress): string {
+  const done = p.chunksSkipped + p.chunksLoaded + p.chunksFailed;
+  const chunk = p.chunk ? ` ${p.chunk.start.slice(0, 10)}` : '';
+  return (
+    `chunks ${done}/${p.chunksTotal}${chunk} | ${p.records.toLocaleString('en-US')} records | ` +
+    `${p.rowsInserted.toLocaleString('en-US')} rows new | ${Math.round(p.rowsPerSec).toLocaleString('en-US')} rows/s | ` +
+    `$${p.costUsd.toFixed(2)}` + (p.chunksFailed ? ` | ${p.chunksFailed} failed` : '')
+  );
+}
+
+function summaryText(s: IngestSummary): string {
+  const lines = [
+    `${s.target}, table ${s.table}: ${s.rowsInserted.toLocaleString('en-US')} rows new from ` +
+      `${s.records.toLocaleString('en-US')} records in ${s.seconds.toFixed(1)} s (${Math.round(s.rowsPerSec).toLocaleString('en-US')} rows/s), ` +
+      `cost quoted $${s.costUsd.toFixed(2)}`,
+    `chunks: ${s.chunksLoaded} loaded, ${s.chunksSkipped} already done, ${s.chunksFailed} failed of ${s.chunksTotal}`,
+  ];
+  for (const f of s.failures) lines.push(`  failed ${f.start} – ${f.end}: ${f.code}: ${f.message}`);
+  return lines.join('\n');
+}
+
+/** Adds `ingest` to the program. */
+export function register(program: Command): void {
+  program
+    .command('ingest')
+    .description(
+      'Load a historical range of one schema into DuckDB (a file path) or PostgreSQL (a postgres:// URL), a UTC day per ' +
+        'chunk; run it again to continue after a failure or Ctrl-C. Key from DATABENTO_API_KEY.',
+    )
+    .requiredOption('--dataset <code>', 'dataset, e.g. GLBX.MDP3')
+    .requiredOption('--schema <name>', 'schema, e.g. mbo, trades, ohlcv-1m')
+    .requiredOption('--symbols <list>', 'comma-separated symbols')
+    .option('--stype-in <stype>', 'input symbology', 'raw_symbol')
+    .requiredOption('--start <time>', 'range start (ISO 8601; a date is UTC midnight)')
+    .requiredOption('--end <time>', 'range end, exclusive')
+    .requiredOption('--to <target>', 'a DuckDB file (e.g. ./market.duckdb) or postgres://user:pass@host/db')
+    .addOption(new Option('--chunk-days <n>', 'days per chunk').argParser(positiveInt).default(1))
+    .addOption(new Option('--attempts <n>', 'attempts per chunk before it is reported failed').argParser(positiveInt).default(3))
+    .addOption(new Option('--request-attempts <n>', 'attempts per HTTP request (429, 5xx, network failures)').argParser(positiveInt).default(5))
+    .addOption(new Option('--max-cost <usd>', 'refuse to start above this quoted cost').argParser(usd))
+    .option('--gateway <url>', 'historical gateway URL')
+    .option('--json', 'print the summary as JSON on stdout')
+    .action(
+      action(async (flags: IngestFlags) => {
+        const client = new Historical({
+          key: apiKey(),
+          retry: { maxAttempts: flags.requestAttempts },
+          ...(flags.gateway !== undefined && { gateway: flags.gateway }),
+        });
+        const controller = new AbortController();
+        void interrupted().then(() => controller.abort());
+        const tty = process.stderr.isTTY === true;
+        const onProgress = (p: IngestProgress): void => {
+          if (!tty) return;
+          cursorTo(process.stderr, 0);
+          clearLine(process.stderr, 0);
+          process.stderr.write(progressLine(p));
+        };
+        const endLine = (): void => {
+          if (tty) process.stderr.write('\n');
+        };
+        let summary: IngestSummary;
+        try {
+          summary = await ingest({
+            dataset: flags.dataset,
+            schema: flags.schema,
+            symbols: flags.symbols,
+            stypeIn: flags.stypeIn,
+            start: flags.start,
+            end: flags.end,
+            to: flags.to,
+            client,
+            chunkDays: flags.chunkDays,
+            chunkAttempts: flags.attempts,
+            ...(flags.maxCost !== undefined && { maxCostUsd: flags.maxCost }),
+            signal: controller.signal,
+            onProgress,
+          });
+        } catch (err) {
+          endLine();
+          const partial = (err as { summary?: IngestSummary }).summary;
+          if (partial) {
+            message(summaryText(partial));
+            if (flags.json) await writeOut(`${JSON.stringify(partial)}\n`);
+          }
+          throw err;
+        }
+        endLine();
+        message(summaryText(summary));
+        if (flags.json) await writeOut(`${JSON.stringify(summary)}\n`);
+      }),
+    );
+}
