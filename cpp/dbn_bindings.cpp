@@ -37,6 +37,10 @@ DbnDecoder::Options DecoderOptions(const Napi::Value& value) {
   if (o.Has("tsOut")) {
     opts.fragment_ts_out = o.Get("tsOut").ToBoolean().Value();
   }
+  if (o.Has("maxMetadataBytes")) {
+    opts.max_metadata_bytes = static_cast<std::size_t>(
+        o.Get("maxMetadataBytes").As<Napi::Number>().Int64Value());
+  }
   return opts;
 }
 

@@ -30,6 +30,7 @@ export type DbnErrorCode =
   | 'LEGACY_DBZ'
   | 'BAD_ARGUMENT'
   | 'IO_ERROR'
+  | 'METADATA_TOO_LARGE'
   | 'BUSY'
   | 'CLOSED'
   | 'INTERNAL';

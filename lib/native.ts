@@ -96,6 +96,7 @@ export interface NativeDecoderOptions {
   hasMetadata: boolean;
   version?: number;
   tsOut?: boolean;
+  maxMetadataBytes?: number;
 }
 
 export interface NativeDecoder {

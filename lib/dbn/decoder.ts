@@ -11,12 +11,20 @@ import { nativeDecoderOptions, type DecoderOptions } from './options.js';
  * Decodes a DBN stream pushed in chunks split anywhere — mid-header,
  * mid-record, mid-zstd-frame. Plain and zstd-compressed input are told apart
  * by their first bytes. Each {@link write} returns the records the chunk
- * completed; {@link end} checks the stream did not stop half-way.
+ * completed, and {@link read} any more of them; {@link end} checks the stream
+ * did not stop half-way.
+ *
+ * Memory stays bounded whatever the input claims: zstd input is decompressed
+ * only about 4 MiB ahead of what has been read (a chunk that expands beyond
+ * that hands out its records through {@link read}), and a metadata header
+ * longer than `maxMetadataBytes` is refused from its length field.
  *
  * ```ts
  * const decoder = new DbnDecoder();
  * for await (const chunk of response.body) {
- *   for (const rec of decoder.write(chunk) ?? []) handle(rec);
+ *   for (let batch = decoder.write(chunk); batch; batch = decoder.read()) {
+ *     for (const rec of batch) handle(rec);
+ *   }
  * }
  * decoder.end();
  * ```
@@ -46,9 +54,10 @@ export class DbnDecoder {
   }
 
   /**
-   * Feeds a chunk and returns the records it completed, or null if none.
-   * Throws {@link DbnError} on input that cannot be DBN; records decoded
-   * before a corrupt one are returned first and the error comes on the next call.
+   * Feeds a chunk and returns the first batch of records it completed, or
+   * null if none; {@link read} returns the rest. Throws {@link DbnError} on
+   * input that cannot be DBN; records decoded before a corrupt one are
+   * returned first and the error comes on the next call.
    */
   write(chunk: Uint8Array): RecordBatch | null {
     this.#throwPending();
@@ -76,6 +85,19 @@ export class DbnDecoder {
     return this.#collect(undefined);
   }
 
+  /**
+   * The next batch of records the chunks written so far completed, or null
+   * once every one has been handed out. Call it after each write until it
+   * returns null: a zstd chunk that decompresses to more than about 4 MiB is
+   * decompressed a batch at a time, as it is read.
+   */
+  read(): RecordBatch | null {
+    this.#throwPending();
+    if (this.#version === 0) return null;
+    const batch = this.#native.read();
+    return batch && RecordBatch.fromNative(batch, this.#version, this.#tsOut);
+  }
+
   /** Hands out what the last write completed; a write error follows the records decoded before it. */
   #collect(error: unknown): RecordBatch | null {
     if (this.#version === 0) {
@@ -95,7 +117,8 @@ export class DbnDecoder {
 
   /**
    * Declares the end of the input. Throws {@link DbnError} (`TRUNCATED_HEADER`,
-   * `TRUNCATED_RECORD`) if it stopped inside the header, a record or a zstd frame.
+   * `TRUNCATED_RECORD`) if it stopped inside the header, a record or a zstd
+   * frame, and `BAD_ARGUMENT` if records are still unread ({@link read}).
    */
   end(): void {
     this.#throwPending();

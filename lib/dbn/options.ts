@@ -44,6 +44,13 @@ export interface DecoderOptions {
     /** Whether every record ends with an 8-byte `ts_out` gateway send time. Default false. */
     tsOut?: boolean;
   };
+  /**
+   * Longest metadata header accepted, in bytes (default 256 MiB: room for
+   * about 1.7 million instruments with one mapping interval each). A header
+   * that declares more fails with a {@link DbnError} `METADATA_TOO_LARGE`
+   * before any of it is buffered.
+   */
+  maxMetadataBytes?: number;
 }
 
 /** @internal */
@@ -57,6 +64,13 @@ export function nativeDecoderOptions(opts: DecoderOptions = {}): NativeDecoderOp
     }
     out.version = version;
     out.tsOut = Boolean(tsOut);
+  }
+  if (opts.maxMetadataBytes !== undefined) {
+    const max = opts.maxMetadataBytes;
+    if (!Number.isSafeInteger(max) || max < 112 || max > 0xffff_ffff) {
+      throw new InvalidArgumentError(`maxMetadataBytes must be an integer from 112 to 4294967295, not ${String(max)}`);
+    }
+    out.maxMetadataBytes = max;
   }
   return out;
 }

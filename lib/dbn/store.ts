@@ -215,8 +215,9 @@ class BytesSource implements Source {
     const decoder = new DbnDecoder(this.#options);
     const bytes = this.#bytes;
     for (let at = 0; at < bytes.length; at += batchBytes) {
-      const batch = decoder.write(bytes.subarray(at, at + batchBytes));
-      if (batch) yield batch;
+      for (let batch = decoder.write(bytes.subarray(at, at + batchBytes)); batch; batch = decoder.read()) {
+        yield batch;
+      }
     }
     decoder.end();
   }

@@ -25,9 +25,12 @@ import type { DecoderOptions } from './options.js';
 export class DbnDecodeStream extends Transform {
   readonly #decoder: DbnDecoder;
   #announced = false;
+  #resume: (() => void) | undefined;
 
   constructor(options?: DecoderOptions) {
-    super({ readableObjectMode: true });
+    // Two batches buffered keep a reader busy; each is at most ~4 MiB,
+    // however far a zstd chunk expands.
+    super({ readableObjectMode: true, readableHighWaterMark: 2 });
     this.#decoder = new DbnDecoder(options);
   }
 
@@ -42,6 +45,15 @@ export class DbnDecodeStream extends Transform {
   }
 
   /** @internal */
+  override _read(size: number): void {
+    const resume = this.#resume;
+    this.#resume = undefined;
+    resume?.();
+    // Once the chunk is delivered, let Transform take the next one.
+    if (!this.#resume) super._read(size);
+  }
+
+  /** @internal */
   override _flush(done: TransformCallback): void {
     try {
       this.#decoder.end();
@@ -51,12 +63,28 @@ export class DbnDecodeStream extends Transform {
     }
   }
 
-  #deliver(batch: RecordBatch | null, done: TransformCallback): void {
+  /**
+   * Pushes the chunk's batches, pausing while the reader is behind: a zstd
+   * chunk that expands far is decompressed only as fast as it is read.
+   */
+  #deliver(first: RecordBatch | null, done: TransformCallback): void {
     if (!this.#announced && this.#decoder.metadata) {
       this.#announced = true;
       this.emit('metadata', this.#decoder.metadata);
     }
-    if (batch) this.push(batch);
+    let batch = first;
+    try {
+      while (batch) {
+        if (!this.push(batch)) {
+          this.#resume = () => this.#deliver(this.#decoder.read(), done);
+          return;
+        }
+        batch = this.#decoder.read();
+      }
+    } catch (e) {
+      done(e as Error);
+      return;
+    }
     done();
   }
 }

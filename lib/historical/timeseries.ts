@@ -173,7 +173,7 @@ async function downloadToFile(ctx: RangeContext, path: string): Promise<DbnStore
         for (let chunk = await res.body.read(); chunk !== null; chunk = await res.body.read()) {
           received = res.body.bytesRead;
           await file.write(chunk);
-          records += decoder.write(chunk)?.count ?? 0;
+          for (let b = decoder.write(chunk); b; b = decoder.read()) records += b.count;
           ctx.onProgress?.({ bytes: received, records });
         }
         if (res.body.bytesRead === 0) throw new BadResponseError('timeseries.get_range returned an empty body');
@@ -329,17 +329,22 @@ export class StreamingDbnStore implements AsyncIterable<AnyRecord> {
     try {
       for (;;) {
         throwIfAborted(this.#ctx.spec.signal);
-        const decoded = await (this.#decoding ?? this.#decodeNextChunk());
+        // A chunk that decoded to more than one batch (highly compressed
+        // zstd) hands out the rest before the next chunk is decoded.
+        const rest = this.#decoding ? null : this.#decoder.read();
+        const decoded = rest ?? (await (this.#decoding ?? this.#decodeNextChunk()));
         this.#decoding = undefined;
         if (decoded === END_OF_BODY) {
           this.#decoder.end();
           this.#finished = true;
           return null;
         }
-        // Decode the next chunk while the consumer handles this batch.
-        const next = this.#decodeNextChunk();
-        next.catch(() => undefined); // its error surfaces when it is awaited
-        this.#decoding = next;
+        if (rest === null) {
+          // Decode the next chunk while the consumer handles this batch.
+          const next = this.#decodeNextChunk();
+          next.catch(() => undefined); // its error surfaces when it is awaited
+          this.#decoding = next;
+        }
         if (decoded) this.#records += decoded.count;
         this.#ctx.onProgress?.({ bytes: this.#body.bytesRead, records: this.#records });
         if (decoded) return decoded;

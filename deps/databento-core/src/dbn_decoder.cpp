@@ -184,7 +184,7 @@ DbnDecoder::DbnDecoder(Options options) : options_{options} {
 DbnDecoder::~DbnDecoder() = default;
 
 std::size_t DbnDecoder::MemoryFootprint() const {
-  return buf_.capacity() + detect_.capacity() +
+  return buf_.capacity() + input_.capacity() + detect_.capacity() +
          (zstd_ ? kZstdStreamFootprint : 0);
 }
 
@@ -216,6 +216,9 @@ void DbnDecoder::Write(const std::uint8_t* data, std::size_t size) {
     // free the zstd stream now rather than when the decoder is destroyed.
     failure_ = e;
     zstd_.reset();
+    input_.Release();
+    zstd_full_ = false;
+    if (state_ != State::Records) buf_.Release();  // no record to keep
     throw;
   }
 }
@@ -235,6 +238,9 @@ void DbnDecoder::WriteImpl(const std::uint8_t* data, std::size_t size) {
   }
   if (state_ == State::Header) {
     ParseHeader();
+  }
+  if (zstd_ && state_ == State::Records) {
+    Inflate(kDecodeAheadBytes);
   }
 }
 
@@ -256,12 +262,52 @@ void DbnDecoder::Detect() {
 }
 
 void DbnDecoder::Append(const std::uint8_t* data, std::size_t size) {
-  if (size == 0) return;  // an empty write must not disturb the zstd state
-  Compact();
+  if (size == 0) return;
   if (zstd_) {
-    zstd_->Decompress(data, size, buf_);
+    // Kept compressed: Inflate decides how much of it to expand.
+    if (input_pos_ != 0) {
+      input_.ConsumeFront(input_pos_);
+      input_pos_ = 0;
+    }
+    input_.Append(data, size);
   } else {
+    Compact();
     buf_.Append(data, size);
+  }
+}
+
+bool DbnDecoder::InputPending() const {
+  return zstd_ && (input_pos_ < input_.size() || zstd_full_);
+}
+
+void DbnDecoder::Inflate(std::size_t target) {
+  while (buf_.size() - pos_ < target && InputPending()) {
+    Compact();
+    const std::size_t step = zstd_->OutputStep();
+    const auto r = zstd_->DecompressInto(input_.data() + input_pos_, input_.size() - input_pos_,
+                                         buf_.Prepare(step), step);
+    buf_.Commit(r.produced);
+    input_pos_ += r.consumed;
+    zstd_full_ = r.produced == step;
+    if (input_pos_ == input_.size()) {
+      input_.Clear();
+      input_pos_ = 0;
+    }
+  }
+}
+
+void DbnDecoder::Refill(std::size_t capacity) {
+  if (!InputPending() || failure_) {
+    return;
+  }
+  try {
+    Inflate(std::min(capacity, kDecodeAheadBytes));
+  } catch (const DbnError& e) {
+    failure_ = e;
+    failure_due_ = true;
+    zstd_.reset();
+    input_.Release();
+    zstd_full_ = false;
   }
 }
 
@@ -276,32 +322,51 @@ void DbnDecoder::Compact() {
 }
 
 void DbnDecoder::ParseHeader() {
-  const std::size_t avail = buf_.size() - pos_;
-  const std::uint8_t* p = buf_.data() + pos_;
-  if (avail < kPreludeLen) {
+  std::size_t need = kPreludeLen;
+  while (true) {
+    if (zstd_) {
+      Inflate(need);
+    }
+    const std::size_t avail = buf_.size() - pos_;
+    if (avail < need) {
+      return;  // wait for more input
+    }
+    const std::uint8_t* p = buf_.data() + pos_;
+    if (need == kPreludeLen) {
+      if (std::memcmp(p, "DBN", 3) != 0) {
+        throw DbnError{DbnErrorCode::BadMagic,
+                       "decompressed input is not DBN: it does not start with "
+                       "\"DBN\""};
+      }
+      if (p[3] == 0 || p[3] > kDbnVersion) {
+        DecodeMetadata(p, avail);  // throws UnsupportedVersion with the details
+      }
+      const std::uint32_t length = Load<std::uint32_t>(p + 4);
+      if (length > options_.max_metadata_bytes) {
+        throw DbnError{DbnErrorCode::MetadataTooLarge,
+                       "DBN metadata header declares " + std::to_string(length) +
+                           " bytes, more than the limit of " +
+                           std::to_string(options_.max_metadata_bytes) +
+                           " (the maxMetadataBytes option): the data is corrupt, or "
+                           "raise the limit for a file with that many symbols"};
+      }
+      if (length < kFixedLen + 4) {
+        DecodeMetadata(p, avail);  // throws BadHeader with the details
+      }
+      need = kPreludeLen + length;
+      continue;
+    }
+    Metadata md = DecodeMetadata(p, need);
+    pos_ += need;
+    SetVersions(md.version, md.ts_out);
+    if (md.version == 1 && output_version_ > 1) {
+      md.symbol_cstr_len = kSymbolCstrLen;
+    }
+    md.version = output_version_;
+    metadata_ = std::move(md);
+    state_ = State::Records;
     return;
   }
-  if (std::memcmp(p, "DBN", 3) != 0) {
-    throw DbnError{DbnErrorCode::BadMagic,
-                   "decompressed input is not DBN: it does not start with "
-                   "\"DBN\""};
-  }
-  if (p[3] == 0 || p[3] > kDbnVersion) {
-    DecodeMetadata(p, avail);  // throws UnsupportedVersion with the details
-  }
-  const std::size_t header_len = kPreludeLen + Load<std::uint32_t>(p + 4);
-  if (avail < header_len && header_len >= kPreludeLen + kFixedLen + 4) {
-    return;  // wait for the rest of the header
-  }
-  Metadata md = DecodeMetadata(p, avail);
-  pos_ += header_len;
-  SetVersions(md.version, md.ts_out);
-  if (md.version == 1 && output_version_ > 1) {
-    md.symbol_cstr_len = kSymbolCstrLen;
-  }
-  md.version = output_version_;
-  metadata_ = std::move(md);
-  state_ = State::Records;
 }
 
 template <bool kCopy>
@@ -371,10 +436,14 @@ std::size_t DbnDecoder::ReadRecords(std::uint8_t* dst, std::size_t capacity,
   if (state_ != State::Records) {
     return 0;
   }
+  Refill(capacity);
   std::string error;
   std::size_t end_pos = 0;
   const std::size_t written = Walk<true>(dst, capacity, count, &end_pos, &error);
   pos_ = end_pos;
+  if (written == 0 && error.empty() && failure_due_) {
+    throw *failure_;  // met while decompressing for a read: now due
+  }
   if (written == 0 && !error.empty()) {
     // Only once every valid record before it has been handed out.
     throw DbnError{DbnErrorCode::BadRecordLength,
@@ -386,11 +455,12 @@ std::size_t DbnDecoder::ReadRecords(std::uint8_t* dst, std::size_t capacity,
 }
 
 std::size_t DbnDecoder::MeasureRecords(std::size_t capacity,
-                                       std::size_t* count) const {
+                                       std::size_t* count) {
   *count = 0;
   if (state_ != State::Records) {
     return 0;
   }
+  Refill(capacity);
   std::string error;
   std::size_t end_pos = 0;
   return Walk<false>(nullptr, capacity, count, &end_pos, &error);
@@ -415,6 +485,13 @@ void DbnDecoder::Finish() {
                        " bytes of it present)"};
   }
   const std::size_t left = buf_.size() - pos_;
+  if (InputPending() ||
+      (left != 0 && left >= static_cast<std::size_t>(buf_[pos_]) * 4 &&
+       buf_[pos_] * 4u >= sizeof(RecordHeader))) {
+    throw DbnError{DbnErrorCode::BadArgument,
+                   "the input was ended with records still unread: read every "
+                   "record before ending the stream"};
+  }
   if (left != 0) {
     const std::size_t len = static_cast<std::size_t>(buf_[pos_]) * 4;
     if (len < sizeof(RecordHeader)) {

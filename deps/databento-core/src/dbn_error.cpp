@@ -15,6 +15,7 @@ const char* ToString(DbnErrorCode code) {
     case DbnErrorCode::LegacyDbz: return "LEGACY_DBZ";
     case DbnErrorCode::BadArgument: return "BAD_ARGUMENT";
     case DbnErrorCode::Io: return "IO_ERROR";
+    case DbnErrorCode::MetadataTooLarge: return "METADATA_TOO_LARGE";
   }
   return "UNKNOWN";
 }

@@ -97,7 +97,9 @@ const ZstdApi& LoadZstd() {
 }
 
 ZstdDecompressor::ZstdDecompressor()
-    : api_{LoadZstd()}, stream_{api_.create_dstream()} {
+    : api_{LoadZstd()},
+      stream_{api_.create_dstream()},
+      out_step_{api_.dstream_out_size()} {
   if (stream_ == nullptr) {
     throw DbnError{DbnErrorCode::ZstdCorrupt,
                    "could not allocate a zstd decompression stream"};
@@ -105,28 +107,6 @@ ZstdDecompressor::ZstdDecompressor()
 }
 
 ZstdDecompressor::~ZstdDecompressor() { api_.free_dstream(stream_); }
-
-void ZstdDecompressor::Decompress(const std::uint8_t* data, std::size_t size,
-                                  ByteBuffer& out) {
-  InBuffer in{data, size, 0};
-  const std::size_t step = api_.dstream_out_size();
-  // Loop until all input is consumed and the decoder has nothing buffered:
-  // a full output buffer means more may be pending.
-  while (true) {
-    OutBuffer o{out.Prepare(step), step, 0};
-    const std::size_t ret = api_.decompress_stream(stream_, &o, &in);
-    out.Commit(o.pos);
-    if (api_.is_error(ret)) {
-      throw DbnError{DbnErrorCode::ZstdCorrupt,
-                     std::string{"corrupt zstd data: "} +
-                         api_.get_error_name(ret)};
-    }
-    at_frame_boundary_ = ret == 0;
-    if (in.pos == in.size && o.pos < step) {
-      break;
-    }
-  }
-}
 
 ZstdDecompressor::Progress ZstdDecompressor::DecompressInto(
     const std::uint8_t* data, std::size_t size, std::uint8_t* out,

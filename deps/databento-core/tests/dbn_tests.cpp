@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -139,3 +140,101 @@ TEST("the file store reads a file in chunks") {
 }
 
 }  // namespace
+
+namespace {
+
+// 64 MiB of valid 48-byte records behind a metadata header, as one zstd
+// frame of a few hundred bytes per MiB.
+std::vector<std::uint8_t> ZstdBomb(std::size_t record_bytes, std::size_t* records) {
+  databento::Metadata md;
+  md.version = 3;
+  md.dataset = "XNAS.ITCH";
+  md.symbol_cstr_len = 71;
+  databento::DbnEncoder encoder{md, {.zstd = true, .zstd_level = 6}};
+  std::vector<std::uint8_t> chunk((1 << 20) / 48 * 48);
+  for (std::size_t at = 0; at < chunk.size(); at += 48) chunk[at] = 12;
+  std::vector<std::uint8_t> out;
+  *records = 0;
+  for (std::size_t total = 0; total + chunk.size() <= record_bytes; total += chunk.size()) {
+    encoder.WriteRecords(chunk.data(), chunk.size());
+    *records += chunk.size() / 48;
+    auto& o = encoder.Output();
+    out.insert(out.end(), o.data(), o.data() + o.size());
+    o.Clear();
+  }
+  encoder.Finish();
+  auto& o = encoder.Output();
+  out.insert(out.end(), o.data(), o.data() + o.size());
+  return out;
+}
+
+}  // namespace
+
+TEST("a zstd bomb is decompressed as it is read, in bounded memory") {
+  std::size_t expected = 0;
+  const auto bomb = ZstdBomb(64u << 20, &expected);
+  CHECK(bomb.size() < 64 * 1024);
+  DbnDecoder decoder{DbnDecoder::Options{}};
+  const std::size_t bound = 2 * DbnDecoder::kDecodeAheadBytes + (2u << 20) + bomb.size();
+  decoder.Write(bomb.data(), bomb.size());
+  CHECK(decoder.MemoryFootprint() < bound);
+  std::vector<std::uint8_t> out(256 * 1024);
+  std::size_t records = 0;
+  std::size_t peak = 0;
+  for (std::size_t count = 0; decoder.ReadRecords(out.data(), out.size(), &count) != 0;) {
+    records += count;
+    peak = std::max(peak, decoder.MemoryFootprint());
+  }
+  decoder.Finish();
+  CHECK(records == expected);
+  CHECK(peak < bound);
+}
+
+TEST("a corrupt zstd block met while reading comes after the records before it") {
+  std::size_t expected = 0;
+  auto bomb = ZstdBomb(16u << 20, &expected);
+  bomb[bomb.size() / 2] ^= 0xFF;
+  DbnDecoder decoder{DbnDecoder::Options{}};
+  std::vector<std::uint8_t> out(256 * 1024);
+  std::size_t records = 0;
+  bool failed = false;
+  try {
+    decoder.Write(bomb.data(), bomb.size());
+    for (std::size_t count = 0; decoder.ReadRecords(out.data(), out.size(), &count) != 0;) {
+      records += count;
+    }
+    decoder.Finish();
+  } catch (const DbnError&) {
+    failed = true;
+  }
+  CHECK(failed);
+  CHECK(records < expected);
+}
+
+TEST("a metadata header longer than the cap fails from its length field") {
+  std::uint8_t prelude[8] = {'D', 'B', 'N', 3, 0xF0, 0xFF, 0xFF, 0xFF};
+  DbnDecoder decoder{DbnDecoder::Options{}};
+  try {
+    decoder.Write(prelude, sizeof prelude);
+    CHECK(false);
+  } catch (const DbnError& e) {
+    CHECK(e.Code() == databento::DbnErrorCode::MetadataTooLarge);
+  }
+  std::vector<std::uint8_t> more(1 << 20);
+  try {
+    decoder.Write(more.data(), more.size());
+    CHECK(false);
+  } catch (const DbnError& e) {
+    CHECK(e.Code() == databento::DbnErrorCode::MetadataTooLarge);
+  }
+  CHECK(decoder.MemoryFootprint() < 64 * 1024);
+
+  const auto bytes = Read("test_data.definition.dbn");
+  std::uint32_t length = 0;
+  std::memcpy(&length, bytes.data() + 4, 4);
+  DbnDecoder::Options opts;
+  opts.max_metadata_bytes = length;
+  CHECK(Decode(bytes.data(), bytes.size(), 7, opts) > 0);
+  opts.max_metadata_bytes = length - 1;
+  CHECK(Decode(bytes.data(), bytes.size(), 7, opts) == -1);
+}

@@ -23,8 +23,21 @@ class ZstdDecompressor;
 // The input kind is detected from its first bytes: plain DBN, a
 // zstd-compressed DBN stream (one or several frames), or, for fragments,
 // bare records (plain or zstd). Legacy DBZ is refused with LegacyDbz.
+//
+// Memory is bounded whatever the input claims: zstd input is decompressed
+// only as far as the records asked for (at most kDecodeAheadBytes ahead),
+// and a metadata header longer than max_metadata_bytes is refused from its
+// length field, before any of it is buffered.
 class DbnDecoder {
  public:
+  // Default cap of the metadata header: room for about 1.7 million
+  // instruments with one mapping interval each (v2/v3, 71-byte symbols).
+  static constexpr std::size_t kDefaultMaxMetadataBytes = 256u << 20;
+  // How far ahead of the reader zstd input is decompressed: Write()
+  // decompresses up to this much (so a worker thread does the work), and
+  // each read tops the buffer up to it again.
+  static constexpr std::size_t kDecodeAheadBytes = 4u << 20;
+
   struct Options {
     VersionUpgradePolicy upgrade_policy{VersionUpgradePolicy::UpgradeToV3};
     // False for record-only fragments: the input has no metadata header and
@@ -32,6 +45,8 @@ class DbnDecoder {
     bool has_metadata{true};
     std::uint8_t fragment_version{kDbnVersion};
     bool fragment_ts_out{false};
+    // Longest metadata header accepted (MetadataTooLarge beyond it).
+    std::size_t max_metadata_bytes{kDefaultMaxMetadataBytes};
   };
 
   // Largest record ReadRecords can hand out: 255 words.
@@ -43,12 +58,15 @@ class DbnDecoder {
   DbnDecoder& operator=(const DbnDecoder&) = delete;
 
   // Feeds input. May throw DbnError for input that cannot be DBN (bad magic,
-  // unsupported version, corrupt header or zstd data).
+  // unsupported version, corrupt or oversized header, corrupt zstd data).
+  // zstd input is decompressed up to kDecodeAheadBytes here; the rest is
+  // kept compressed until ReadRecords needs it.
   void Write(const std::uint8_t* data, std::size_t size);
 
   // Declares the end of input; call it once ReadRecords has returned 0.
   // Throws TruncatedHeader / TruncatedRecord when the input stopped inside
-  // the header, a record or a zstd frame.
+  // the header, a record or a zstd frame, and BadArgument when records are
+  // still unread.
   void Finish();
 
   // The metadata, once its header has been fully written; upgraded to the
@@ -60,14 +78,16 @@ class DbnDecoder {
   // number of records. Returns 0 when no whole record is buffered. A record
   // that is invalid (length under 16 bytes, or an upgradable rtype shorter
   // than its layout) throws BadRecordLength, but only once every valid
-  // record before it has been handed out.
+  // record before it has been handed out; so does corrupt zstd data met
+  // while decompressing for this call (ZstdCorrupt).
   std::size_t ReadRecords(std::uint8_t* dst, std::size_t capacity,
                           std::size_t* count);
 
   // The bytes ReadRecords would write with this capacity, without reading:
   // lets a caller allocate the exact destination first. Stops before an
   // invalid record instead of throwing.
-  std::size_t MeasureRecords(std::size_t capacity, std::size_t* count) const;
+  // Decompresses what that read will need first.
+  std::size_t MeasureRecords(std::size_t capacity, std::size_t* count);
 
   // The DBN version of the records as they arrive, and as handed out.
   // Known once the metadata is parsed (fragments: from the options).
@@ -87,6 +107,12 @@ class DbnDecoder {
 
   void WriteImpl(const std::uint8_t* data, std::size_t size);
   void Append(const std::uint8_t* data, std::size_t size);
+  bool InputPending() const;
+  // Decompresses until `target` decoded bytes are unread or input runs out.
+  void Inflate(std::size_t target);
+  // Inflate for a read of `capacity`; a zstd error is kept for later so the
+  // records decoded before it are handed out first.
+  void Refill(std::size_t capacity);
   void Detect();
   void ParseHeader();
   void SetVersions(std::uint8_t input_version, bool ts_out);
@@ -100,6 +126,9 @@ class DbnDecoder {
   State state_{State::Detect};
   std::unique_ptr<ZstdDecompressor> zstd_;
   std::vector<std::uint8_t> detect_;  // first bytes, until the kind is known
+  ByteBuffer input_;                  // zstd input not yet decompressed
+  std::size_t input_pos_{};           // read position in input_
+  bool zstd_full_{};                  // last step filled its output: more may wait
   ByteBuffer buf_;                    // decoded stream not yet handed out
   std::size_t pos_{};                 // read position in buf_
   std::uint64_t consumed_{};          // decoded bytes dropped from buf_
@@ -108,7 +137,8 @@ class DbnDecoder {
   std::uint8_t output_version_{};
   bool ts_out_{};
   bool upgrades_{};  // some rtypes of this stream change layout
-  std::optional<DbnError> failure_;  // set once Write failed: input is over
+  std::optional<DbnError> failure_;  // set once decoding failed: input is over
+  bool failure_due_{};  // failure_ arose in a read: ReadRecords throws it
 };
 
 // Parses a complete metadata header (`data` starts with "DBN"). `size` must

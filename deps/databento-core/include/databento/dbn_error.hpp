@@ -20,6 +20,7 @@ enum class DbnErrorCode : std::uint8_t {
   LegacyDbz,           // DBZ container where it is not accepted
   BadArgument,         // invalid option or value passed by the caller
   Io,                  // the operating system refused a read or write
+  MetadataTooLarge,    // metadata header longer than the decoder's cap
 };
 
 // The stable string form of a code, e.g. "TRUNCATED_RECORD".

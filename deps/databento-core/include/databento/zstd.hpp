@@ -24,7 +24,8 @@ const ZstdApi& LoadZstd();
 constexpr std::size_t kZstdStreamFootprint = 1 << 20;
 
 // Streaming decompressor. Handles several concatenated frames and skippable
-// frames.
+// frames. Output is produced a bounded step at a time, so a caller can stop
+// when it has enough, whatever the input expands to.
 class ZstdDecompressor {
  public:
   ZstdDecompressor();
@@ -32,9 +33,6 @@ class ZstdDecompressor {
   ZstdDecompressor(const ZstdDecompressor&) = delete;
   ZstdDecompressor& operator=(const ZstdDecompressor&) = delete;
 
-  // Decompresses `size` bytes of input, appending the output to `out`.
-  void Decompress(const std::uint8_t* data, std::size_t size,
-                  ByteBuffer& out);
   // Decompresses from data[0..size) into out[0..out_size), stopping when the
   // output is full: memory stays bounded whatever a frame expands to.
   // `produced == out_size` means more output may be pending: call again with
@@ -45,12 +43,15 @@ class ZstdDecompressor {
   };
   Progress DecompressInto(const std::uint8_t* data, std::size_t size,
                           std::uint8_t* out, std::size_t out_size);
+  // An output size that lets one call make full progress.
+  std::size_t OutputStep() const { return out_step_; }
   // True when the input so far ends exactly at the end of a frame.
   bool AtFrameBoundary() const { return at_frame_boundary_; }
 
  private:
   const ZstdApi& api_;
   void* stream_;
+  std::size_t out_step_;
   bool at_frame_boundary_{true};
 };
 
