@@ -113,13 +113,14 @@ describe('npm package', () => {
       'dist/cjs/lib/testing/index.d.ts',
       'binding.gyp',
       'scripts/sources.mjs',
+      'sample-data/glbx-mdp3.trades.dbn.zst',
     ]) {
       expect(paths).toContain(p);
     }
     const unexpected = paths.filter(
       (p) =>
         !/^(package\.json|README\.md|LICENSE|binding\.gyp|scripts\/sources\.mjs)$/.test(p) &&
-        !/^(dist|prebuilds|cpp|deps\/databento-core\/(include|src))\//.test(p),
+        !/^(dist|prebuilds|sample-data|cpp|deps\/databento-core\/(include|src))\//.test(p),
     );
     expect(unexpected).toEqual([]);
     expect(paths.filter((p) => /^(test|build|node_modules|examples)\/|\.test\.|\.map$|fixtures/.test(p))).toEqual([]);

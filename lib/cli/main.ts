@@ -6,8 +6,12 @@
  * @module
  */
 import * as ingest from './commands/ingest.js';
+import * as mock from './commands/mock.js';
 import { main, type CommandModule } from './util.js';
 
-const commands: CommandModule[] = [ingest];
+const commands: CommandModule[] = [
+  ingest,
+  mock,
+];
 
 void main(commands);

@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError as OptionValueError } from 'commander';
 import { DatabentoError } from '../errors.js';
 import { packageVersion } from '../historical/version.js';
 
@@ -93,6 +93,21 @@ export function action<A extends unknown[]>(fn: (...args: A) => unknown): (...ar
       if (isEpipe(err)) return;
       reportError(err);
     }
+  };
+}
+
+/**
+ * An option parser for integers from `min` to `max`
+ * (`.option('--port <n>', 'port', integerOption(1, 65535))`); a bad value is a
+ * usage error.
+ */
+export function integerOption(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new OptionValueError(`expected an integer from ${min} to ${max}, got '${value}'`);
+    }
+    return n;
   };
 }
 

@@ -17,7 +17,8 @@ export interface HistoricalOptions {
   /** API key; default `process.env.DATABENTO_API_KEY`. */
   key?: string;
   /**
-   * Gateway URL, default `https://hist.databento.com`. A full URL such as
+   * Gateway URL, default `process.env.DATABENTO_HIST_GATEWAY`, else
+   * `https://hist.databento.com`. A full URL such as
    * `http://127.0.0.1:8080` (tests, the mock server) or a bare host name (HTTPS).
    */
   gateway?: string;
@@ -77,7 +78,7 @@ export class Historical {
     if (typeof key !== 'string' || !/^[\x21-\x7e]+$/.test(key)) {
       throw new InvalidArgumentError('the API key must be printable ASCII without spaces');
     }
-    this.gateway = normalizeGateway(options.gateway ?? DEFAULT_GATEWAY);
+    this.gateway = normalizeGateway(options.gateway ?? (process.env['DATABENTO_HIST_GATEWAY'] || DEFAULT_GATEWAY));
     const timeoutMs = options.timeoutMs ?? 100_000;
     if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
       throw new InvalidArgumentError('timeoutMs must be a non-negative number of milliseconds');

@@ -35,9 +35,13 @@ export interface LiveOptions {
   key?: string;
   /** Dataset code, e.g. `'GLBX.MDP3'`. One session streams one dataset. */
   dataset: string;
-  /** Gateway host. Default: derived from the dataset (`glbx-mdp3.lsg.databento.com`). */
+  /**
+   * Gateway host. Default: `process.env.DATABENTO_LIVE_GATEWAY` (`host[:port]`,
+   * used only when neither `gateway` nor `port` is given), else derived from
+   * the dataset (`glbx-mdp3.lsg.databento.com`).
+   */
   gateway?: string;
-  /** Gateway port. Default 13000. */
+  /** Gateway port. Default 13000 (or the port of `DATABENTO_LIVE_GATEWAY`). */
   port?: number;
   /** Ask the gateway to append its send time (`ts_out`) to every record. Default false. */
   tsOut?: boolean;
@@ -228,11 +232,12 @@ export function nativeLiveOptions(opts: LiveThreadedOptions): NativeLiveOptions 
   if (opts.batchBytes !== undefined && !isInt(opts.batchBytes, 1024, 16 * 1024 * 1024)) bad('batchBytes must be an integer from 1024 to 16 MiB');
   if (opts.queueBatches !== undefined && !isInt(opts.queueBatches, 1, 1024)) bad('queueBatches must be an integer from 1 to 1024');
   if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) bad('signal must be an AbortSignal');
+  const fromEnv = opts.gateway === undefined && opts.port === undefined ? liveGatewayFromEnv() : undefined;
   const out: NativeLiveOptions = {
     key,
     dataset: opts.dataset,
-    gateway: opts.gateway ?? '',
-    port: opts.port ?? 13000,
+    gateway: opts.gateway ?? fromEnv?.host ?? '',
+    port: opts.port ?? fromEnv?.port ?? 13000,
     tsOut: opts.tsOut ?? false,
     compression: compression === 'zstd' ? 1 : 0,
     upgradePolicy,
@@ -245,6 +250,18 @@ export function nativeLiveOptions(opts: LiveThreadedOptions): NativeLiveOptions 
   if (opts.batchBytes !== undefined) out.batchBytes = opts.batchBytes;
   if (opts.queueBatches !== undefined) out.queueBatches = opts.queueBatches;
   return out;
+}
+
+/** `DATABENTO_LIVE_GATEWAY` as `host[:port]` (`[v6 address]:port` too), or undefined when unset. @internal */
+export function liveGatewayFromEnv(): { host: string; port?: number } | undefined {
+  const text = process.env['DATABENTO_LIVE_GATEWAY']?.trim();
+  if (!text) return undefined;
+  const m = /^(?:\[([^\]]+)\]|([^:[\]|\s]+))(?::(\d+))?$/.exec(text);
+  const port = m?.[3] === undefined ? undefined : Number(m[3]);
+  if (!m || (port !== undefined && !isInt(port, 1, 65535))) {
+    bad(`DATABENTO_LIVE_GATEWAY must be host or host:port, not ${JSON.stringify(text)}`);
+  }
+  return port === undefined ? { host: (m[1] ?? m[2])! } : { host: (m[1] ?? m[2])!, port };
 }
 
 /** @internal */

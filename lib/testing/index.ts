@@ -23,3 +23,4 @@
 export * from './live-gateway.js';
 export * from './historical-server.js';
 export * from './records.js';
+export * from './sample.js';

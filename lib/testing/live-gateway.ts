@@ -241,7 +241,8 @@ export function encodeMboRecords(count: number, first = 0, tsEvent: (i: number) 
   return out;
 }
 
-function defaultInstrumentId(symbol: string, stypeIn: string): number {
+/** The mock gateway's default instrument id of a symbol: the id itself for numeric `instrument_id` symbols, else a stable hash. */
+export function defaultInstrumentId(symbol: string, stypeIn: string): number {
   if (stypeIn === 'instrument_id' && /^\d+$/.test(symbol)) return Number(symbol);
   // FNV-1a: stable across runs, spread over 1..2^31.
   let h = 0x811c9dc5;
