@@ -37,6 +37,7 @@ if (!only || only === 'dbn') {
 for (const [name, file, fn] of [
   ['live', './live.mjs', 'benchLive'],
   ['historical', './historical.mjs', 'benchHistorical'],
+  ['ingest', './ingest.mjs', 'benchIngest'],
 ]) {
   if (only && only !== name) continue;
   let mod;

@@ -5,7 +5,7 @@ import { Historical } from '../lib/historical/index.js';
 import { ingest, type IngestError, type IngestSummary } from '../lib/ingest/index.js';
 import { MockHistoricalServer } from '../lib/testing/historical-server.js';
 import { expectedFigures, expectedSymbols, FIGURES_SQL, KEY, mboMarket, serveMbo } from './ingest-helpers.js';
-import { startPostgres, type PgCluster } from './pg-helper.js';
+import { startPostgres, type PgCluster } from '../bench/pg-cluster.mjs';
 
 const GET_RANGE = '/v0/timeseries.get_range';
 const MARKET = mboMarket(2000);

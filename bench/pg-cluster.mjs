@@ -1,4 +1,4 @@
-// A throw-away PostgreSQL cluster for tests: initdb in a temp dir, started on a
+// A throw-away PostgreSQL cluster for tests and benchmarks: initdb in a temp dir, started on a
 // free 127.0.0.1 port, as an unprivileged user when run as root (PostgreSQL
 // refuses to run as root). Where no PostgreSQL is installed, says why.
 import { execFileSync } from 'node:child_process';
@@ -7,39 +7,31 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface PgCluster {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres` */
-  url: string;
-  /** A URL of a new, empty database. */
-  createDatabase(name: string): string;
-  stop(): void;
-}
-
-function binDir(): string | undefined {
+function binDir() {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
   return versions.map((v) => join(root, v, 'bin')).find((d) => existsSync(join(d, 'initdb')));
 }
 
-async function freePort(): Promise<number> {
+function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
+      const { port } = srv.address();
       srv.close(() => resolve(port));
     });
   });
 }
 
-/** Starts a cluster, or returns the reason it cannot. */
-export async function startPostgres(): Promise<PgCluster | string> {
+/** Starts a cluster, or returns the reason it cannot (see pg-cluster.d.mts). */
+export async function startPostgres() {
   const bin = binDir();
   if (!bin) return 'PostgreSQL is not installed (apt-get install postgresql)';
   const dir = mkdtempSync(join(tmpdir(), 'databento-pg-'));
   // PostgreSQL will not run as root: hand the directory to the 'postgres' (else 'nobody') user.
-  let user: string | undefined;
+  let user;
   if (process.getuid?.() === 0) {
     user = ['postgres', 'nobody'].find((u) => {
       try {
@@ -54,7 +46,7 @@ export async function startPostgres(): Promise<PgCluster | string> {
     const gid = Number(execFileSync('id', ['-g', user]).toString().trim());
     chownSync(dir, uid, gid);
   }
-  const run = (cmd: string, args: string[]): string => {
+  const run = (cmd, args) => {
     const [file, argv] = user ? ['runuser', ['-u', user, '--', join(bin, cmd), ...args]] : [join(bin, cmd), args];
     return execFileSync(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir }).toString();
   };
@@ -69,17 +61,16 @@ export async function startPostgres(): Promise<PgCluster | string> {
     ]);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
-    const e = err as { stderr?: Buffer; message: string };
-    return `PostgreSQL could not be started: ${e.stderr?.toString().trim() || e.message}`;
+    return `PostgreSQL could not be started: ${err.stderr?.toString().trim() || err.message}`;
   }
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
-    createDatabase(name: string): string {
+    createDatabase(name) {
       run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-qc', `CREATE DATABASE ${name}`]);
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
-    stop(): void {
+    stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
