@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, fixturePath } from './fixtures.js';
 import { MockHistoricalServer } from '../lib/testing/historical-server.js';
+import { CORPORATE_ACTIONS_LINES, SECURITY_MASTER_LINES } from '../lib/testing/reference-fixtures.js';
 import { MOCK_API_KEY, MockLiveGateway } from '../lib/testing/live-gateway.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -110,5 +111,21 @@ describe('examples', () => {
     const out = await example('mock-gateway.test.mjs', [], ['--test', '--test-reporter=tap']);
     expect(out).toMatch(/^# pass 1$/m);
     expect(out).toMatch(/^# fail 0$/m);
+  });
+  it('reference-data.mjs prints corporate actions, adjusts a price and shows the listing', async () => {
+    // The mock's test vectors, re-labelled as one symbol (its adjustment factor is of HYD already).
+    hist.setReferenceData('corporate_actions.get_range', [CORPORATE_ACTIONS_LINES[1]!.replaceAll('BRQS', 'HYD')]);
+    hist.setReferenceData('security_master.get_last', [SECURITY_MASTER_LINES[0]!.replaceAll('AAPL_KZ', 'HYD')]);
+    try {
+      const out = await example('reference-data.mjs', ['--symbol', 'hyd', '--start', '2023']);
+      expect(out).toContain('1 corporate action(s) of hyd since 2023');
+      expect(out).toContain('2023-10-10 RSPLT 12:1 Borqs Technologies Inc (USNASD)');
+      expect(out).toContain('2024-05-01 DIV ×0.995833170541121 — INT Dividend (cash) of USD0.2133/ETF');
+      expect(out).toContain('100.00 on 2024-04-30 is 99.5833 adjusted');
+      expect(out).toContain('listing L-135825: Apple Inc, Ordinary Shares on USNASD (XNAS), ISIN US0378331005, 15204137000 shares');
+    } finally {
+      hist.setReferenceData('corporate_actions.get_range', undefined);
+      hist.setReferenceData('security_master.get_last', undefined);
+    }
   });
 });

@@ -69,26 +69,36 @@ export class Historical {
   readonly gateway: string;
 
   constructor(options: HistoricalOptions = {}) {
-    if (options === null || typeof options !== 'object') throw new InvalidArgumentError('Historical options must be an object');
-    const key = options.key ?? process.env['DATABENTO_API_KEY'];
-    if (key === undefined || key === '') {
-      throw new InvalidArgumentError('an API key is needed: pass { key } or set DATABENTO_API_KEY');
-    }
-    // The key goes into a header: refuse what a header cannot carry (and never echo it).
-    if (typeof key !== 'string' || !/^[\x21-\x7e]+$/.test(key)) {
-      throw new InvalidArgumentError('the API key must be printable ASCII without spaces');
-    }
-    this.gateway = normalizeGateway(options.gateway ?? (process.env['DATABENTO_HIST_GATEWAY'] || DEFAULT_GATEWAY));
-    const timeoutMs = options.timeoutMs ?? 100_000;
-    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
-      throw new InvalidArgumentError('timeoutMs must be a non-negative number of milliseconds');
-    }
-    const http = new HttpClient({ key, gateway: this.gateway, timeoutMs, retry: normalizeRetry(options.retry) });
+    const http = createHttpClient(options, 'Historical');
+    this.gateway = http.gateway;
     this.metadata = new MetadataApi(http);
     this.timeseries = new TimeseriesApi(http, this.metadata);
     this.symbology = new SymbologyApi(http);
     this.batch = new BatchApi(http, this.metadata);
   }
+}
+
+/**
+ * The transport of a client from its options (key, gateway, timeout, retry),
+ * checked the same way for every client that shares it.
+ * @internal
+ */
+export function createHttpClient(options: HistoricalOptions, name: string): HttpClient {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError(`${name} options must be an object`);
+  const key = options.key ?? process.env['DATABENTO_API_KEY'];
+  if (key === undefined || key === '') {
+    throw new InvalidArgumentError('an API key is needed: pass { key } or set DATABENTO_API_KEY');
+  }
+  // The key goes into a header: refuse what a header cannot carry (and never echo it).
+  if (typeof key !== 'string' || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new InvalidArgumentError('the API key must be printable ASCII without spaces');
+  }
+  const gateway = normalizeGateway(options.gateway ?? (process.env['DATABENTO_HIST_GATEWAY'] || DEFAULT_GATEWAY));
+  const timeoutMs = options.timeoutMs ?? 100_000;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
+    throw new InvalidArgumentError('timeoutMs must be a non-negative number of milliseconds');
+  }
+  return new HttpClient({ key, gateway, timeoutMs, retry: normalizeRetry(options.retry) });
 }
 
 function normalizeGateway(gateway: string): string {

@@ -1,7 +1,8 @@
 /**
  * A mock of Databento's historical REST API: a real HTTP server on
  * 127.0.0.1 that implements every endpoint the historical client uses, with
- * the API's response shapes, streams DBN data in small chunks, and can be told
+ * the API's response shapes (the reference-data endpoints too, see
+ * reference-routes), streams DBN data in small chunks, and can be told
  * to misbehave (error statuses, rate limits, cut connections, corrupt files,
  * warnings). It records every request for assertions.
  *
@@ -20,7 +21,7 @@
  * await server.close();
  * ```
  *
- * Only Node built-ins are used, so it runs under any test framework.
+ * It depends on Node built-ins (and the addon's zstd) only, so it runs under any test framework.
  * @module
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -30,6 +31,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { BatchFileDesc, BatchJob } from '../historical/types.js';
 import type { ResolvedInterval } from '../symbology/resolution.js';
+import { isReferenceEndpoint, serveReference, type MockReferenceData, type ReferenceEndpoint } from './reference-routes.js';
 
 /** Options of {@link MockHistoricalServer.start}. */
 export interface MockHistoricalServerOptions {
@@ -269,6 +271,7 @@ export class MockHistoricalServer {
   readonly #json = new Map<string, MockJsonResponse>();
   readonly #jobs = new Map<string, MockJob>();
   #timeseries: MockTimeseriesData | undefined;
+  readonly #reference = new Map<ReferenceEndpoint, MockReferenceData>();
   #jobCounter = 0;
   #url = '';
 
@@ -347,6 +350,18 @@ export class MockHistoricalServer {
     if (!(endpoint in JSON_ENDPOINTS)) throw new Error(`unknown endpoint '${endpoint}'`);
     if (response === undefined) this.#json.delete(endpoint);
     else this.#json.set(endpoint, response);
+    return this;
+  }
+
+  /**
+   * Sets what a reference endpoint (e.g. `'corporate_actions.get_range'`)
+   * serves instead of the official clients' test vectors; `undefined`
+   * restores them. See {@link MockReferenceData}.
+   */
+  setReferenceData(endpoint: ReferenceEndpoint, data: MockReferenceData | undefined): this {
+    if (!isReferenceEndpoint(endpoint)) throw new Error(`unknown reference endpoint '${String(endpoint)}'`);
+    if (data === undefined) this.#reference.delete(endpoint);
+    else this.#reference.set(endpoint, data);
     return this;
   }
 
@@ -491,6 +506,11 @@ export class MockHistoricalServer {
     const endpoint = record.path.startsWith('/v0/') ? record.path.slice(4) : '';
     if (endpoint === 'timeseries.get_range') {
       await this.#getRange(res, record, fault);
+      return;
+    }
+    if (isReferenceEndpoint(endpoint)) {
+      const writer = { chunkSize: this.chunkSize, chunkDelayMs: this.chunkDelayMs, sent: (n: number) => (this.bytesSent += n) };
+      await serveReference(endpoint, record, res, this.#reference.get(endpoint), fault, writer);
       return;
     }
     const spec = JSON_ENDPOINTS[endpoint];

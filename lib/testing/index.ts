@@ -24,3 +24,5 @@ export * from './live-gateway.js';
 export * from './historical-server.js';
 export * from './records.js';
 export * from './sample.js';
+export * from './reference-routes.js';
+export * from './reference-fixtures.js';
