@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, fixturePath } from './fixtures.js';
 import { MockHistoricalServer } from '../lib/testing/historical-server.js';
-import { CORPORATE_ACTIONS_LINES, SECURITY_MASTER_LINES } from '../lib/testing/reference-fixtures.js';
+import { CORPORATE_ACTIONS_LINES, SECURITY_MASTER_LINES } from '../lib/testing/reference-vectors.js';
 import { MOCK_API_KEY, MockLiveGateway } from '../lib/testing/live-gateway.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../lib/errors.js';
 import { BentoClientError, BentoServerError, HttpError, RequestError } from '../lib/historical/index.js';
 import { Reference, type ReferenceOptions } from '../lib/reference/index.js';
 import { MockHistoricalServer } from '../lib/testing/historical-server.js';
-import { CORPORATE_ACTIONS_LINES, SECURITY_MASTER_LINES } from '../lib/testing/reference-fixtures.js';
+import { CORPORATE_ACTIONS_LINES, SECURITY_MASTER_LINES } from '../lib/testing/reference-vectors.js';
 import { zstdCompress } from '../lib/zstd.js';
 
 const KEY = 'db-Wk3xEJ7pQo9LrT2aZ6vNcF8sHy4Ub';

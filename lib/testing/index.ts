@@ -25,4 +25,4 @@ export * from './historical-server.js';
 export * from './records.js';
 export * from './sample.js';
 export * from './reference-routes.js';
-export * from './reference-fixtures.js';
+export * from './reference-vectors.js';

@@ -10,7 +10,7 @@
 import type { ServerResponse } from 'node:http';
 import { ZstdCompressStream } from '../zstd.js';
 import type { MockFault, RecordedRequest } from './historical-server.js';
-import { ADJUSTMENT_FACTORS_LINES, CORPORATE_ACTIONS_LINES, SECURITY_MASTER_LINES } from './reference-fixtures.js';
+import { ADJUSTMENT_FACTORS_LINES, CORPORATE_ACTIONS_LINES, SECURITY_MASTER_LINES } from './reference-vectors.js';
 
 /** The reference endpoints, named without `/v0/`. */
 export const REFERENCE_ENDPOINTS = [
