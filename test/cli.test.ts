@@ -32,3 +32,26 @@ describe('databento-node command', () => {
     }
   });
 });
+
+describe('databento-node demo', () => {
+  it('streams live trades and historical bars from in-process mocks, readably, and exits 0', async () => {
+    const r = await runCli(['demo', '--limit', '5']);
+    expect(r.stderr).not.toMatch(/error|Error/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Live: GLBX\.MDP3/);
+    expect(r.stdout).toMatch(/ESZ4 +ES FUT XCME, expires 2024-12-20 0\.25/);
+    const trades = r.stdout.match(/^ {2}2024-11-18 14:30:\d\d\.\d{3} {2}(ESZ4|NQZ4|CLF5) +(buy|sell) +\d+ +\d+\.\d\d$/gm);
+    expect(trades).toHaveLength(5);
+    const bars = r.stdout.match(/^ {2}2024-11-18 14:3[0-3] {2}(ESZ4|NQZ4|CLF5)( +\d+\.\d\d){4} +\d+$/gm);
+    expect(bars).toHaveLength(12);
+    expect(r.stdout).toContain('12 bars');
+  });
+
+  it('ends successfully when the reader of its output goes away (EPIPE)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" demo | head -n 1`], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout).toMatch(/^Live: /);
+    expect(r.stderr).not.toMatch(/databento-node: [A-Z_]+:|EPIPE/);
+    expect(r.status).toBe(0);
+  });
+});

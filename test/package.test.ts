@@ -205,6 +205,17 @@ console.log(JSON.stringify({ trades }));
     expect(out.trades[0].hd.rtype).toBe(0);
   });
 
+  it('runs `npx databento-node demo` with the sample data it ships, without a compiler or an account', () => {
+    const bin = join(project, 'node_modules/.bin/databento-node');
+    expect(existsSync(bin)).toBe(true);
+    const r = run('node', [NPM_CLI, 'exec', '--offline', '--', 'databento-node', 'demo'], project, 60_000);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Live: GLBX\.MDP3, definitions and trades of ESZ4, NQZ4, CLF5/);
+    expect(r.stdout.match(/^ {2}2024-11-18 14:30:\d\d\.\d{3} {2}(ESZ4|NQZ4|CLF5) +(buy|sell) +\d+ +\d+\.\d\d$/gm)).toHaveLength(12);
+    expect(r.stdout).toMatch(/^ {2}2024-11-18 14:30 {2}ESZ4 +5905\.00 /m);
+    expect(r.stdout).toContain('12 bars');
+  });
+
   it('has API docs that typedoc builds without a warning', () => {
     // typedoc.json treats warnings (broken links, unexported types in the API) as errors.
     const typedoc = join(ROOT, 'node_modules/typedoc/bin/typedoc');

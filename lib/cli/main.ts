@@ -5,11 +5,13 @@
  * @internal
  * @module
  */
+import * as demo from './commands/demo.js';
 import * as ingest from './commands/ingest.js';
 import * as mock from './commands/mock.js';
 import { main, type CommandModule } from './util.js';
 
 const commands: CommandModule[] = [
+  demo,
   ingest,
   mock,
 ];

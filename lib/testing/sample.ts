@@ -171,18 +171,24 @@ export interface SampleMocksOptions {
   keys?: string[];
 }
 
+/** The environment that points the clients at {@link SampleMocks}. */
+export interface SampleMocksEnv {
+  /** {@link MOCK_API_KEY}, which both mocks accept. */
+  DATABENTO_API_KEY: string;
+  /** The live gateway as `host:port`. */
+  DATABENTO_LIVE_GATEWAY: string;
+  /** The historical server's URL. */
+  DATABENTO_HIST_GATEWAY: string;
+}
+
 /** Both mocks, serving the sample data. */
 export interface SampleMocks {
   /** The mock live gateway. */
   live: MockLiveGateway;
   /** The mock historical server. */
   historical: MockHistoricalServer;
-  /**
-   * Environment variables that point the clients at the mocks:
-   * `DATABENTO_API_KEY`, `DATABENTO_LIVE_GATEWAY` (`host:port`) and
-   * `DATABENTO_HIST_GATEWAY` (a URL).
-   */
-  env: { DATABENTO_API_KEY: string; DATABENTO_LIVE_GATEWAY: string; DATABENTO_HIST_GATEWAY: string };
+  /** Environment variables that point the clients at the mocks. */
+  env: SampleMocksEnv;
   /** Stops both. */
   close(): Promise<void>;
 }
