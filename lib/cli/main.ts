@@ -8,12 +8,14 @@
 import * as demo from './commands/demo.js';
 import * as ingest from './commands/ingest.js';
 import * as mock from './commands/mock.js';
+import * as reference from './commands/reference.js';
 import { main, type CommandModule } from './util.js';
 
 const commands: CommandModule[] = [
   demo,
   ingest,
   mock,
+  reference,
 ];
 
 void main(commands);
