@@ -290,10 +290,13 @@ describe('LiveBlocking (async)', () => {
     const sid = await client.reconnect();
     expect(sid).toBe(gw.sessions[1]!.sessionId);
     client.resubscribe();
+    // New subscriptions continue the ids, as the official client's do.
+    expect(client.subscribe({ schema: 'trades', symbols: 'NQZ4' })).toBe(3);
     await client.start();
     expect(gw.sessions[1]!.lines.slice(1)).toEqual([
       'schema=trades|stype_in=raw_symbol|id=1|symbols=ESZ4|snapshot=0|is_last=1',
       'schema=mbo|stype_in=parent|id=2|symbols=ES.FUT|snapshot=1|is_last=1',
+      'schema=trades|stype_in=raw_symbol|id=3|symbols=NQZ4|snapshot=0|is_last=1',
       'start_session',
     ]);
     expect((await client.next(2000))?.rtype).toBe(0x16);

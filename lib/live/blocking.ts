@@ -171,8 +171,8 @@ export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements As
   }
 
   /**
-   * Closes the connection and opens a new one (authenticating again); the
-   * subscription ids restart at 1. Call {@link resubscribe} and {@link start} next.
+   * Closes the connection and opens a new one (authenticating again); later
+   * subscriptions continue the ids. Call {@link resubscribe} and {@link start} next.
    */
   reconnect(): Promise<string> {
     return this.#serial(() => {

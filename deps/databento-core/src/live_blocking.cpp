@@ -365,7 +365,6 @@ std::string LiveBlocking::Reconnect() {
     conn_.reset();
     authenticated_ = false;
     started_ = false;
-    sub_counter_ = 0;
     for (auto& st : sub_states_) {
       if (st == SubState::Sent) st = SubState::Stale;
     }

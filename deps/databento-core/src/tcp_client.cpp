@@ -18,11 +18,20 @@
 namespace databento {
 namespace {
 
+// strerror_r comes in two forms: GNU (glibc) returns the text, which may be
+// a static string instead of buf; XSI (musl, other libcs) returns 0 and fills
+// buf. Overloads on the result type take whichever the libc declares.
+[[maybe_unused]] const char* StrerrorText(const char* gnu_result, const char*) {
+  return gnu_result;
+}
+[[maybe_unused]] const char* StrerrorText(int xsi_result, const char* buf) {
+  return xsi_result == 0 ? buf : nullptr;
+}
+
 std::string ErrnoText(int err) {
-  char buf[256];
-  // GNU strerror_r may return a static string instead of filling buf.
-  const char* text = ::strerror_r(err, buf, sizeof buf);
-  return text ? text : "unknown error";
+  char buf[256] = {};
+  const char* text = StrerrorText(::strerror_r(err, buf, sizeof buf), buf);
+  return text && *text ? text : "error " + std::to_string(err);
 }
 
 int MillisUntil(std::optional<TcpClient::Clock::time_point> deadline) {
@@ -108,9 +117,11 @@ TcpClient::Status TcpClient::Wait(short events,
   while (true) {
     const int rc = ::poll(fds, n, MillisUntil(deadline));
     if (rc < 0) {
-      if (errno == EINTR) continue;
-      // poll only fails for programming errors; let the I/O call report it.
-      return Status::Ok;
+      const int err = errno;
+      if (err == EINTR) continue;
+      // EINVAL (descriptor limit), ENOMEM: retrying would spin, not wait.
+      throw LiveError{LiveErrorCode::Internal,
+                      "Waiting on the gateway connection failed: poll: " + ErrnoText(err)};
     }
     if (n == 2 && (fds[1].revents & POLLIN)) return Status::Interrupted;
     if (rc == 0) {

@@ -7,9 +7,15 @@
 // Build standalone with -DDATABENTO_LIVE_TESTS_MAIN for a main().
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <chrono>
 #include <cstdio>
@@ -24,6 +30,7 @@
 #include "databento/live_protocol.hpp"
 #include "databento/live_threaded.hpp"
 #include "databento/sha256.hpp"
+#include "databento/tcp_client.hpp"
 
 #if __has_include("check.hpp") && !defined(DATABENTO_LIVE_TESTS_MAIN)
 #include "check.hpp"
@@ -319,9 +326,64 @@ void TestSession() {
   }
 }
 
+// poll(2) fails with EINVAL once its descriptor count exceeds RLIMIT_NOFILE:
+// a read must then end with an error, not retry recv and poll forever.
+void TestPollFailure() {
+  const int srv = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ::bind(srv, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::listen(srv, 1);
+  ::getsockname(srv, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  {
+    const auto now = std::chrono::steady_clock::now();
+    TcpClient conn{"127.0.0.1", ntohs(addr.sin_port), now + std::chrono::seconds{5}, wake};
+    // In a child process, so the lowered limit touches nothing else; its
+    // exit status says how the read ended.
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      // UBSan's vptr check probes memory through a pipe, which the lowered
+      // limit forbids: its false reports would only be noise here.
+      const int devnull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devnull, 2);
+      rlimit low{};
+      ::getrlimit(RLIMIT_NOFILE, &low);
+      low.rlim_cur = 1;  // below the two descriptors polled
+      ::setrlimit(RLIMIT_NOFILE, &low);
+      std::uint8_t buf[64];
+      int status = 1;
+      try {
+        conn.Read(buf, sizeof buf, std::chrono::steady_clock::now() + std::chrono::milliseconds{300});
+      } catch (const LiveError& e) {
+        status = e.Code() == LiveErrorCode::Internal && std::strstr(e.what(), "poll") ? 0 : 2;
+      }
+      ::_exit(status);
+    }
+    int status = -1;
+    bool ended = false;
+    for (int i = 0; i < 300 && !ended; ++i) {
+      ended = ::waitpid(pid, &status, WNOHANG) == pid;
+      if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    if (!ended) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+    }
+    Check(ended, "a read whose poll fails ends (it spun for 3 s)");
+    Check(ended && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "a failing poll is an INTERNAL error naming poll (child status " + std::to_string(status) + ")");
+  }
+  ::close(wake);
+  ::close(srv);
+}
+
 }  // namespace
 
 #ifdef DATABENTO_LIVE_HARNESS
+TEST("live: a failing poll ends a read with an error") { TestPollFailure(); }
 TEST("live: SHA-256 FIPS 180-4 vectors") { TestSha256(); }
 TEST("live: CRAM reply vectors") { TestCram(); }
 TEST("live: control lines on the wire") { TestLines(); }
@@ -333,6 +395,7 @@ int RunLiveTests() {
   TestSha256();
   TestCram();
   TestLines();
+  TestPollFailure();
   TestSession();
   std::fprintf(stderr, "live tests: %d failure(s)\n", g_failures);
   return g_failures;

@@ -74,7 +74,8 @@ class LiveBlocking {
 
   // Closes the connection and opens a new one with the same options
   // (authenticating again). Subscriptions already sent are not repeated
-  // until Resubscribe(); the id counter restarts. Returns the session id.
+  // until Resubscribe(); new subscriptions continue the ids after the
+  // highest given so far, as the official client's. Returns the session id.
   std::string Reconnect();
   // Sends every subscription of earlier connections again, with its
   // original id, without its start (snapshot kept).

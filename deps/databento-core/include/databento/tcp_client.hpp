@@ -40,7 +40,8 @@ class TcpClient {
   TcpClient& operator=(const TcpClient&) = delete;
 
   // Reads up to `size` bytes: what is available now, else waits until data
-  // arrives, the deadline (none: wait indefinitely) or a wake-up.
+  // arrives, the deadline (none: wait indefinitely) or a wake-up. Throws
+  // LiveError(Internal) when the wait itself fails (poll).
   ReadResult Read(std::uint8_t* buf, std::size_t size,
                   std::optional<Clock::time_point> deadline);
 
@@ -52,7 +53,8 @@ class TcpClient {
   void Shutdown();
 
  private:
-  // Waits for `events` on the socket. Returns Ok, Timeout or Interrupted.
+  // Waits for `events` on the socket. Returns Ok, Timeout or Interrupted;
+  // throws LiveError(Internal) when poll fails.
   Status Wait(short events, std::optional<Clock::time_point> deadline) const;
 
   int fd_{-1};
