@@ -79,6 +79,9 @@ LiveOptions OptionsFromJs(const Napi::Object& o) {
   if (auto ms = Num(o, "authTimeoutMs")) {
     opts.auth_timeout = std::chrono::milliseconds{static_cast<std::int64_t>(*ms)};
   }
+  if (auto ms = Num(o, "metadataTimeoutMs")) {
+    opts.metadata_timeout = std::chrono::milliseconds{static_cast<std::int64_t>(*ms)};
+  }
   return opts;
 }
 

@@ -40,9 +40,9 @@ const METADATA = {
   schema: 'trades',
   start: 0n,
   end: 0n,
-  stypeIn: 'raw_symbol',
-  stypeOut: 'instrument_id',
-} as const;
+  stype_in: 'raw_symbol',
+  stype_out: 'instrument_id',
+};
 
 let dir: string;
 let bomb: string;

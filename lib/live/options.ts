@@ -63,6 +63,12 @@ export interface LiveOptions {
   connectTimeoutMs?: number;
   /** Timeout of the whole authentication exchange in ms. Default 30000. */
   authTimeoutMs?: number;
+  /**
+   * Time `start()` waits for the gateway's metadata header, in ms, however
+   * the bytes trickle in; past it `start()` fails with `LiveError('TIMEOUT')`.
+   * Default 10000.
+   */
+  metadataTimeoutMs?: number;
 }
 
 /** Options of {@link LiveThreaded}: {@link LiveOptions} plus delivery tuning. */
@@ -135,6 +141,7 @@ export interface NativeLiveOptions {
   userAgent: string;
   connectTimeoutMs: number;
   authTimeoutMs: number;
+  metadataTimeoutMs: number;
   batchBytes?: number;
   queueBatches?: number;
 }
@@ -229,6 +236,8 @@ export function nativeLiveOptions(opts: LiveThreadedOptions): NativeLiveOptions 
   const authTimeoutMs = opts.authTimeoutMs ?? 30_000;
   if (!isInt(connectTimeoutMs, 1, 3_600_000)) bad('connectTimeoutMs must be a positive integer of milliseconds');
   if (!isInt(authTimeoutMs, 1, 3_600_000)) bad('authTimeoutMs must be a positive integer of milliseconds');
+  const metadataTimeoutMs = opts.metadataTimeoutMs ?? 10_000;
+  if (!isInt(metadataTimeoutMs, 1, 3_600_000)) bad('metadataTimeoutMs must be a positive integer of milliseconds');
   if (opts.batchBytes !== undefined && !isInt(opts.batchBytes, 1024, 16 * 1024 * 1024)) bad('batchBytes must be an integer from 1024 to 16 MiB');
   if (opts.queueBatches !== undefined && !isInt(opts.queueBatches, 1, 1024)) bad('queueBatches must be an integer from 1 to 1024');
   if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) bad('signal must be an AbortSignal');
@@ -244,6 +253,7 @@ export function nativeLiveOptions(opts: LiveThreadedOptions): NativeLiveOptions 
     userAgent: liveUserAgent(ext),
     connectTimeoutMs,
     authTimeoutMs,
+    metadataTimeoutMs,
   };
   if (opts.heartbeatIntervalS !== undefined) out.heartbeatIntervalS = opts.heartbeatIntervalS;
   if (srb !== undefined) out.slowReaderBehavior = srb === 'skip' ? 1 : 0;

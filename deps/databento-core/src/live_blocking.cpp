@@ -220,8 +220,17 @@ Metadata LiveBlocking::Start() {
   } catch (const DbnError& e) {
     throw LiveError{LiveErrorCode::DecodeError, std::string{"Invalid DBN from the gateway: "} + e.what()};
   }
+  // A deadline for the header as a whole: a gateway dripping bytes would
+  // otherwise keep Start() waiting for as long as it likes.
+  const auto metadata_deadline = Clock::now() + options_.metadata_timeout;
   while (!decoder_->GetMetadata()) {
-    if (ReadIntoDecoder(std::nullopt) == ReadStatus::Stopped) {
+    if (Clock::now() >= metadata_deadline) {
+      throw LiveError{LiveErrorCode::Timeout,
+                      "Timed out waiting for the gateway's metadata header (" +
+                          std::to_string(options_.metadata_timeout.count()) +
+                          " ms, the metadata timeout)"};
+    }
+    if (ReadIntoDecoder(metadata_deadline) == ReadStatus::Stopped) {
       throw LiveError{LiveErrorCode::Aborted, "The session was stopped"};
     }
   }

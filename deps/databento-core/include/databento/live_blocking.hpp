@@ -55,7 +55,8 @@ class LiveBlocking {
   std::uint32_t Subscribe(LiveSubscription sub);
 
   // Sends start_session (connecting first if needed) and waits for the
-  // metadata header. Records follow through NextRecords.
+  // metadata header, at most options.metadata_timeout (LiveError Timeout).
+  // Records follow through NextRecords.
   Metadata Start();
 
   // Copies whole records into dst (capacity >= DbnDecoder::kMaxRecordBytes).

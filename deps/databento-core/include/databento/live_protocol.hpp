@@ -41,6 +41,9 @@ struct LiveOptions {
   std::string user_agent;  // the `client=` value; empty: DefaultUserAgent()
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds auth_timeout{30000};
+  // How long Start() waits for the whole metadata header, however slowly
+  // its bytes arrive.
+  std::chrono::milliseconds metadata_timeout{10000};
 };
 
 // The intraday replay start of a subscription: UNIX nanoseconds, or a string
