@@ -52,7 +52,7 @@ export function mboMarket(perDay: number, days = 3): MboRow[] {
   return rows;
 }
 
-function encodeMbo(rows: MboRow[]): Uint8Array {
+export function encodeMbo(rows: MboRow[]): Uint8Array {
   const out = new Uint8Array(rows.length * 56);
   const dv = new DataView(out.buffer);
   rows.forEach((r, i) => {

@@ -12,6 +12,7 @@ import { encodeSType, encodeSymbols, optionalCostLimit, optionalFunction, option
 import type { DateTimeLike, SchemaName, STypeName } from '../historical/types.js';
 import { nanosToIso, toNanos } from '../time.js';
 import { DuckDbTarget } from './duckdb.js';
+import { follow, type LiveFollowOptions, type LiveStats } from './live.js';
 import { RowBuilder, SymbolDictionary, type RowBlock } from './rows.js';
 import { tableFor, type TableSpec } from './tables.js';
 import { IngestError, type IngestTarget, type JobKey } from './target.js';
@@ -55,6 +56,14 @@ export interface IngestOptions {
   signal?: AbortSignal;
   /** Called after each chunk and as records arrive (at most every 200 ms). */
   onProgress?: (progress: IngestProgress) => void;
+  /**
+   * After the range, follow the live feed (`true` or options) until `signal`
+   * aborts: each live session replays intraday from shortly before the last
+   * stored timestamp, so there is no gap at the hand-over or after a dropped
+   * connection, and the overlap is skipped by the key. Needs `key` (or
+   * `DATABENTO_API_KEY`).
+   */
+  live?: boolean | LiveFollowOptions;
 }
 
 /** Running totals of an ingest. */
@@ -77,6 +86,8 @@ export interface IngestProgress {
   costUsd: number;
   /** The chunk being loaded, ISO 8601 start and end. */
   chunk?: { start: string; end: string };
+  /** The live part, once started (`records` and `rowsInserted` above count the historical part only). */
+  live?: LiveStats;
 }
 
 /** A chunk that failed on every attempt. */
@@ -116,6 +127,7 @@ interface Plan {
   maxCostUsd: number | undefined;
   signal: AbortSignal | undefined;
   onProgress: ((p: IngestProgress) => void) | undefined;
+  live: { key: string; options: LiveFollowOptions } | undefined;
 }
 
 /**
@@ -140,7 +152,27 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const target = await openTarget(options.to);
   try {
     await target.prepare(plan.table);
-    return await run(plan, client, target);
+    const summary = await run(plan, client, target);
+    if (!plan.live) return summary;
+    const t0 = performance.now() - summary.seconds * 1000;
+    summary.live = await follow(
+      {
+        key: plan.live.key,
+        dataset: plan.dataset,
+        schema: plan.table.schema,
+        symbols: plan.symbols,
+        stypeIn: plan.stypeIn,
+        table: plan.table,
+        target,
+        dict: new SymbolDictionary(),
+        from: plan.end,
+        signal: plan.signal,
+        onStats: (live) => plan.onProgress?.({ ...summary, live: { ...live } }),
+      },
+      plan.live.options,
+    );
+    summary.seconds = (performance.now() - t0) / 1000;
+    return summary;
   } finally {
     await target.close();
   }
@@ -184,6 +216,18 @@ function checkOptions(o: IngestOptions): Plan {
   const retryDelayMs = o.retryDelayMs ?? 1000;
   if (typeof retryDelayMs !== 'number' || !(retryDelayMs >= 0)) throw new InvalidArgumentError('ingest: retryDelayMs must be a number ≥ 0');
   if (o.client !== undefined && !(o.client instanceof Historical)) throw new InvalidArgumentError('ingest: client must be a Historical client');
+  let live: Plan['live'];
+  if (o.live !== undefined && o.live !== false) {
+    const options = o.live === true ? {} : o.live;
+    if (options === null || typeof options !== 'object') throw new InvalidArgumentError('ingest: live must be true or an options object');
+    for (const k of ['overlapMs', 'batchRows', 'maxLagMs', 'reconnectDelayMs', 'maxFailures', 'port'] as const) {
+      const v = options[k];
+      if (v !== undefined && (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v))) throw new InvalidArgumentError(`ingest: live.${k} must be a number ≥ 0`);
+    }
+    const key = o.key ?? process.env['DATABENTO_API_KEY'];
+    if (!key) throw new InvalidArgumentError('ingest: live needs an API key: pass key or set DATABENTO_API_KEY');
+    live = { key, options };
+  }
   return {
     dataset: o.dataset,
     table,
@@ -197,6 +241,7 @@ function checkOptions(o: IngestOptions): Plan {
     maxCostUsd: optionalCostLimit(o.maxCostUsd),
     signal: optionalSignal(o.signal),
     onProgress: optionalFunction<(p: IngestProgress) => void>(o.onProgress, 'ingest: onProgress'),
+    live,
   };
 }
 

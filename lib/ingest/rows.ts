@@ -58,6 +58,8 @@ export class RowBuilder {
   #counts = new Map<number, number>();
   /** Records of other rtypes met (e.g. gateway messages), not loaded. */
   skipped = 0;
+  /** Live: the symbol of an instrument now, used instead of the metadata's day-by-day mappings. */
+  symbolOf: ((instrumentId: number) => string | undefined) | undefined;
 
   constructor(table: TableSpec, dict: SymbolDictionary, metadata?: Metadata) {
     this.#table = table;
@@ -83,7 +85,11 @@ export class RowBuilder {
 
   /** The rows of a batch (records of other rtypes are counted in {@link skipped}). */
   rows(batch: RecordBatch): RowBlock {
-    const { count, columns } = toColumns(batch, { rtype: this.#table.rtype, fields: this.#fields });
+    // A batch may hold no record of the table's rtype (live: only mappings or heartbeats).
+    const { count, columns } = toColumns(batch, { rtype: this.#table.rtype });
+    if (count > 0 && this.#fields.some((f) => !(f in columns))) {
+      throw new DatabentoError(`records of rtype ${this.#table.rtype} lack columns of table ${this.#table.name}`, 'BAD_RECORD_LAYOUT');
+    }
     this.skipped += batch.count - count;
     const ts = columns[this.#table.indexTs] as BigUint64Array;
     const pub = columns['publisher_id'] as Uint16Array;
@@ -112,6 +118,11 @@ export class RowBuilder {
         const n = this.#counts.get(id) ?? 0;
         ord[i] = n;
         this.#counts.set(id, n + 1);
+      }
+      if (this.symbolOf) {
+        const s = this.symbolOf(iid[i]!);
+        symbol[i] = s === undefined ? 0 : this.#dict.id(s);
+        continue;
       }
       if (t >= dayEnd || t < dayStart) {
         day = Number(t / DAY_NS);

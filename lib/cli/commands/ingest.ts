@@ -24,6 +24,8 @@ interface IngestFlags {
   maxCost?: number;
   gateway?: string;
   json?: boolean;
+  live?: boolean;
+  liveGateway?: string;
 }
 
 function positiveInt(text: string): number {
@@ -42,12 +44,17 @@ function usd(text: string): number {
 function progressLine(p: IngestProgress): string {
   const done = p.chunksSkipped + p.chunksLoaded + p.chunksFailed;
   const chunk = p.chunk ? ` ${p.chunk.start.slice(0, 10)}` : '';
+  if (p.live) {
+    return `live: session ${p.live.sessions} | ${p.live.records.toLocaleString('en-US')} records | ${p.live.rowsInserted.toLocaleString('en-US')} rows new`;
+  }
   return (
     `chunks ${done}/${p.chunksTotal}${chunk} | ${p.records.toLocaleString('en-US')} records | ` +
     `${p.rowsInserted.toLocaleString('en-US')} rows new | ${Math.round(p.rowsPerSec).toLocaleString('en-US')} rows/s | ` +
     `$${p.costUsd.toFixed(2)}` + (p.chunksFailed ? ` | ${p.chunksFailed} failed` : '')
   );
 }
+
+const bigintText = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? String(value) : value);
 
 function summaryText(s: IngestSummary): string {
   const lines = [
@@ -57,7 +64,17 @@ function summaryText(s: IngestSummary): string {
     `chunks: ${s.chunksLoaded} loaded, ${s.chunksSkipped} already done, ${s.chunksFailed} failed of ${s.chunksTotal}`,
   ];
   for (const f of s.failures) lines.push(`  failed ${f.start} – ${f.end}: ${f.code}: ${f.message}`);
+  if (s.live) {
+    lines.push(`live: ${s.live.sessions} sessions, ${s.live.records.toLocaleString('en-US')} records, ${s.live.rowsInserted.toLocaleString('en-US')} rows new`);
+  }
   return lines.join('\n');
+}
+
+function liveOptions(gateway: string | undefined): { gateway?: string; port?: number } {
+  if (gateway === undefined) return {};
+  const m = /^([^:]+)(?::(\d+))?$/.exec(gateway);
+  if (!m) throw new CommanderArgumentError(`--live-gateway must be host or host:port, not ${gateway}`);
+  return { gateway: m[1]!, ...(m[2] !== undefined && { port: Number(m[2]) }) };
 }
 
 /** Adds `ingest` to the program. */
@@ -80,6 +97,8 @@ export function register(program: Command): void {
     .addOption(new Option('--request-attempts <n>', 'attempts per HTTP request (429, 5xx, network failures)').argParser(positiveInt).default(5))
     .addOption(new Option('--max-cost <usd>', 'refuse to start above this quoted cost').argParser(usd))
     .option('--gateway <url>', 'historical gateway URL')
+    .option('--live', 'after the range, follow the live feed until Ctrl-C (replaying from the last stored time)')
+    .option('--live-gateway <host[:port]>', 'live gateway')
     .option('--json', 'print the summary as JSON on stdout')
     .action(
       action(async (flags: IngestFlags) => {
@@ -116,19 +135,20 @@ export function register(program: Command): void {
             ...(flags.maxCost !== undefined && { maxCostUsd: flags.maxCost }),
             signal: controller.signal,
             onProgress,
+            ...(flags.live && { key: apiKey(), live: liveOptions(flags.liveGateway) }),
           });
         } catch (err) {
           endLine();
           const partial = (err as { summary?: IngestSummary }).summary;
           if (partial) {
             message(summaryText(partial));
-            if (flags.json) await writeOut(`${JSON.stringify(partial)}\n`);
+            if (flags.json) await writeOut(`${JSON.stringify(partial, bigintText)}\n`);
           }
           throw err;
         }
         endLine();
         message(summaryText(summary));
-        if (flags.json) await writeOut(`${JSON.stringify(summary)}\n`);
+        if (flags.json) await writeOut(`${JSON.stringify(summary, bigintText)}\n`);
       }),
     );
 }
