@@ -13,7 +13,7 @@ export async function benchHistorical() {
   const server = fork(new URL('./mock-historical-child.mjs', import.meta.url).pathname, [path]);
   try {
     const [url] = await once(server, 'message');
-    const client = new Historical({ key: 'db-BenchBenchBenchBenchBenchBench', gateway: url, retry: false });
+    const client = new Historical({ key: 'db-BenchBenchBenchBenchBenchBenc', gateway: url, retry: false });
     const result = await measure(
       'historical: getRange, zstd MBO from a local mock, reading one field per record',
       async () => {

@@ -84,7 +84,7 @@ async function endToEnd(to) {
   const server = fork(new URL('./mock-historical-child.mjs', import.meta.url).pathname, [path]);
   try {
     const [url] = await once(server, 'message');
-    const client = new Historical({ key: 'db-BenchBenchBenchBenchBenchBench', gateway: url, retry: false });
+    const client = new Historical({ key: 'db-BenchBenchBenchBenchBenchBenc', gateway: url, retry: false });
     // The file's records lie within one UTC day from T0: one chunk.
     const day = (T0 / 86_400_000_000_000n) * 86_400_000_000_000n;
     const s = await ingest({ dataset: 'GLBX.MDP3', schema: 'mbo', symbols: 'ES.FUT', stypeIn: 'parent', start: day, end: day + 86_400_000_000_000n, to, client });

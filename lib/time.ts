@@ -31,11 +31,26 @@ export function toNanos(value: bigint | Date | string | number, what: string): b
   if (typeof value === 'string') {
     // Parsed by hand so that nanosecond digits survive; no zone means UTC.
     const m = ISO_8601.exec(value.trim());
-    const ms = m ? Date.parse(`${m[1]}T${m[2] ?? '00:00'}${m[3] ?? ':00'}${m[5] ?? 'Z'}`) : NaN;
-    if (Number.isNaN(ms)) throw new InvalidArgumentError(`${what} "${value}" is not an ISO 8601 date or time`);
+    const ms = m && isCalendarTime(m[1]!, m[2], m[3]) ? Date.parse(`${m[1]}T${m[2] ?? '00:00'}${m[3] ?? ':00'}${m[5] ?? 'Z'}`) : NaN;
+    if (Number.isNaN(ms)) {
+      throw new InvalidArgumentError(`${what} "${value}" is not an ISO 8601 date or time (YYYY-MM-DD, optionally followed by Thh:mm[:ss[.fraction]] and a zone)`);
+    }
     return BigInt(ms) * 1_000_000n + BigInt((m![4] ?? '').padEnd(9, '0'));
   }
   throw new InvalidArgumentError(`${what} must be a bigint of nanoseconds, a Date or an ISO 8601 string`);
+}
+
+/**
+ * Whether a date (`YYYY-MM-DD`) and time (`hh:mm`, `:ss`) name a real moment:
+ * `Date.parse` rolls `2024-02-30` over to March 1st instead of refusing it.
+ */
+function isCalendarTime(date: string, hhmm: string | undefined, ss: string | undefined): boolean {
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate(); // day 0 of the next month
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth) return false;
+  const [h, mi] = (hhmm ?? '00:00').split(':').map(Number) as [number, number];
+  const sec = ss === undefined ? 0 : Number(ss.slice(1));
+  return h <= 23 && mi <= 59 && sec <= 59;
 }
 
 /**

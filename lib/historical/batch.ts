@@ -22,6 +22,7 @@ import {
   encodeSchema,
   encodeSType,
   encodeSymbols,
+  encodeTimeRange,
   optionalCostLimit,
   optionalDateTime,
   optionalFunction,
@@ -146,12 +147,13 @@ export class BatchApi {
     const where = 'batch.submit_job';
     const o = optionsObject(options, where, true);
     const encoding = encodeEncoding(o.encoding ?? 'dbn', `${where}: encoding`);
+    const range = encodeTimeRange(o.start, o.end, where);
     const params = {
       dataset: requireString(o.dataset, `${where}: dataset`),
       symbols: encodeSymbols(o.symbols, `${where}: symbols`),
       schema: encodeSchema(o.schema, `${where}: schema`),
-      start: encodeDateTime(o.start, `${where}: start`),
-      end: optionalDateTime(o.end, `${where}: end`),
+      start: range.start,
+      end: range.end,
       encoding,
       compression: encodeCompression(o.compression ?? 'zstd', `${where}: compression`),
       pretty_px: encodeBool(o.prettyPx, `${where}: prettyPx`, false),

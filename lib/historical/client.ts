@@ -2,6 +2,7 @@
  * The historical client.
  * @module
  */
+import { resolveApiKey } from '../api-key.js';
 import { InvalidArgumentError } from '../errors.js';
 import { BatchApi } from './batch.js';
 import { DEFAULT_RETRY, HttpClient, type RetryOptions } from './http.js';
@@ -85,14 +86,7 @@ export class Historical {
  */
 export function createHttpClient(options: HistoricalOptions, name: string): HttpClient {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError(`${name} options must be an object`);
-  const key = options.key ?? process.env['DATABENTO_API_KEY'];
-  if (key === undefined || key === '') {
-    throw new InvalidArgumentError('an API key is needed: pass { key } or set DATABENTO_API_KEY');
-  }
-  // The key goes into a header: refuse what a header cannot carry (and never echo it).
-  if (typeof key !== 'string' || !/^[\x21-\x7e]+$/.test(key)) {
-    throw new InvalidArgumentError('the API key must be printable ASCII without spaces');
-  }
+  const key = resolveApiKey(options.key);
   const gateway = normalizeGateway(options.gateway ?? (process.env['DATABENTO_HIST_GATEWAY'] || DEFAULT_GATEWAY));
   const timeoutMs = options.timeoutMs ?? 100_000;
   if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {

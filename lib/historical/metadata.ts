@@ -6,14 +6,13 @@
 import * as check from './check.js';
 import type { HttpClient, Params } from './http.js';
 import {
-  encodeDateTime,
+  encodeDateRange,
   encodeEncoding,
   encodePositive,
   encodeSchema,
   encodeSType,
   encodeSymbols,
-  optionalDate,
-  optionalDateTime,
+  encodeTimeRange,
   optionalSignal,
   optionsObject,
   requireString,
@@ -90,12 +89,13 @@ export interface QueryOptions extends CallOptions {
 
 /** The form parameters of a {@link QueryOptions}. */
 export function queryParams(o: QueryOptions, where: string): Params {
+  const range = encodeTimeRange(o.start, o.end, where);
   return {
     dataset: requireString(o.dataset, `${where}: dataset`),
     symbols: encodeSymbols(o.symbols, `${where}: symbols`),
     schema: encodeSchema(o.schema, `${where}: schema`),
-    start: encodeDateTime(o.start, `${where}: start`),
-    end: optionalDateTime(o.end, `${where}: end`),
+    start: range.start,
+    end: range.end,
     stype_in: encodeSType(o.stypeIn ?? 'raw_symbol', `${where}: stypeIn`),
     stype_out: o.stypeOut === undefined ? undefined : encodeSType(o.stypeOut, `${where}: stypeOut`),
     limit: encodePositive(o.limit, `${where}: limit`),
@@ -133,10 +133,8 @@ export class MetadataApi {
   async listDatasets(options: ListDatasetsOptions = {}): Promise<string[]> {
     const where = 'metadata.list_datasets';
     const o = optionsObject(options, where);
-    const params = {
-      start_date: optionalDate(o.startDate, `${where}: startDate`),
-      end_date: optionalDate(o.endDate, `${where}: endDate`),
-    };
+    const dates = encodeDateRange(o.startDate, o.endDate, where);
+    const params = { start_date: dates.start, end_date: dates.end };
     return check.strings(await this.#get(where, params, optionalSignal(o.signal)), where);
   }
 
@@ -181,11 +179,8 @@ export class MetadataApi {
   async getDatasetCondition(options: DatasetConditionOptions): Promise<DatasetConditionDetail[]> {
     const where = 'metadata.get_dataset_condition';
     const o = optionsObject(options, where, true);
-    const params = {
-      dataset: requireString(o.dataset, `${where}: dataset`),
-      start_date: optionalDate(o.startDate, `${where}: startDate`),
-      end_date: optionalDate(o.endDate, `${where}: endDate`),
-    };
+    const dates = encodeDateRange(o.startDate, o.endDate, where);
+    const params = { dataset: requireString(o.dataset, `${where}: dataset`), start_date: dates.start, end_date: dates.end };
     const json = await this.#get(where, params, optionalSignal(o.signal));
     return check.array(json, where).map((d) =>
       check.fields(check.object(d, where), where, {

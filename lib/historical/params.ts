@@ -15,6 +15,7 @@ import {
   stypeFromName,
   stypeName,
 } from '../generated/enums.js';
+import { toNanos } from '../time.js';
 import type { DateOnlyLike, DateTimeLike, Symbols } from './types.js';
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -50,12 +51,35 @@ export function encodeDateTime(value: DateTimeLike, what: string): string {
   }
   if (typeof value === 'string') {
     if (value.trim() === '') throw new InvalidArgumentError(`${what} must not be empty`);
+    // Checked here rather than by the server: 'yesterday' or '2024-02-30' never leave the process.
+    if (!/^\d+$/.test(value.trim())) toNanos(value, what);
     return value;
   }
   throw new InvalidArgumentError(
     `${what} must be a Date, an ISO 8601 string or bigint UNIX nanoseconds` +
       (typeof value === 'number' ? ' (numbers are ambiguous: use a bigint of nanoseconds or a Date)' : ''),
   );
+}
+
+/**
+ * `start` and an optional `end`, each encoded as {@link encodeDateTime} does,
+ * and refused when `end` is before `start`.
+ */
+export function encodeTimeRange(
+  start: DateTimeLike,
+  end: DateTimeLike | undefined,
+  where: string,
+): { start: string; end: string | undefined } {
+  const out = { start: encodeDateTime(start, `${where}: start`), end: optionalDateTime(end, `${where}: end`) };
+  if (out.end !== undefined && instant(out.end) < instant(out.start)) {
+    throw new InvalidArgumentError(`${where}: end (${out.end}) is before start (${out.start})`);
+  }
+  return out;
+}
+
+/** The instant of an encoded point in time, in UNIX ns. */
+function instant(encoded: string): bigint {
+  return /^\d+$/.test(encoded) ? BigInt(encoded) : toNanos(encoded, 'time');
 }
 
 /** An optional point in time. */
@@ -69,10 +93,32 @@ export function encodeDate(value: DateOnlyLike, what: string): string {
     if (Number.isNaN(value.getTime())) throw new InvalidArgumentError(`${what} is an invalid Date`);
     return value.toISOString().slice(0, 10);
   }
-  if (typeof value !== 'string' || !DATE_RE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  if (typeof value !== 'string' || !DATE_RE.test(value) || !isDate(value)) {
     throw new InvalidArgumentError(`${what} must be a YYYY-MM-DD date or a Date, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+function isDate(ymd: string): boolean {
+  try {
+    toNanos(ymd, 'date');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `startDate` and an optional `endDate`, refused when the end is before the start. */
+export function encodeDateRange(
+  start: DateOnlyLike | undefined,
+  end: DateOnlyLike | undefined,
+  where: string,
+): { start: string | undefined; end: string | undefined } {
+  const out = { start: optionalDate(start, `${where}: startDate`), end: optionalDate(end, `${where}: endDate`) };
+  if (out.start !== undefined && out.end !== undefined && out.end < out.start) {
+    throw new InvalidArgumentError(`${where}: endDate (${out.end}) is before startDate (${out.start})`);
+  }
+  return out;
 }
 
 /** An optional UTC day. */

@@ -11,7 +11,7 @@ import {
   encodeDate,
   encodeSType,
   encodeSymbols,
-  optionalDate,
+  encodeDateRange,
   optionalSignal,
   optionsObject,
   requireString,
@@ -57,13 +57,14 @@ export class SymbologyApi {
   async resolve(options: ResolveOptions): Promise<SymbologyResolution> {
     const where = 'symbology.resolve';
     const o = optionsObject(options, where, true);
+    const dates = encodeDateRange(encodeDate(o.startDate, `${where}: startDate`), o.endDate, where);
     const params = {
       dataset: requireString(o.dataset, `${where}: dataset`),
       symbols: encodeSymbols(o.symbols, `${where}: symbols`),
       stype_in: encodeSType(o.stypeIn ?? 'raw_symbol', `${where}: stypeIn`),
       stype_out: encodeSType(o.stypeOut ?? 'instrument_id', `${where}: stypeOut`),
-      start_date: encodeDate(o.startDate, `${where}: startDate`),
-      end_date: optionalDate(o.endDate, `${where}: endDate`),
+      start_date: dates.start!,
+      end_date: dates.end,
     };
     const signal = optionalSignal(o.signal);
     const json = await this.#http.json({ method: 'POST', path: `/v0/${where}`, params, signal }, 'safe');

@@ -4,11 +4,13 @@
  * @module
  */
 import { release, type } from 'node:os';
+import { resolveApiKey } from '../api-key.js';
 import { InvalidArgumentError, type LiveError } from '../errors.js';
 import { schemaFromName, schemaName, stypeFromName, stypeName } from '../generated/enums.js';
 import { upgradePolicyValue, type UpgradePolicy } from '../dbn/options.js';
 import { abortError } from './util.js';
 import { packageVersion } from '../historical/version.js';
+import { toNanos } from '../time.js';
 
 /**
  * Opt-in automatic reconnection. When a streaming session fails with a
@@ -205,15 +207,7 @@ export function liveClientSetup(opts: LiveThreadedOptions): ClientSetup {
 /** Validates the options the native session takes; throws InvalidArgumentError. @internal */
 export function nativeLiveOptions(opts: LiveThreadedOptions): NativeLiveOptions {
   if (opts === null || typeof opts !== 'object') bad('options must be an object');
-  const key = opts.key ?? process.env.DATABENTO_API_KEY;
-  if (key === undefined || key === '') {
-    bad('no API key: pass options.key or set DATABENTO_API_KEY');
-  }
-  // The key's value is never echoed, only its length.
-  if (typeof key !== 'string' || key.length !== 32) {
-    bad(`the API key must be a string of 32 characters (got ${typeof key === 'string' ? key.length : typeof key})`);
-  }
-  if (!/^[\x21-\x7e]{32}$/.test(key)) bad('the API key must be printable ASCII');
+  const key = resolveApiKey(opts.key);
   if (typeof opts.dataset !== 'string' || opts.dataset === '' || SEPARATORS.test(opts.dataset)) {
     bad('dataset must be a dataset code such as "GLBX.MDP3"');
   }
@@ -345,6 +339,8 @@ function startValue(start: bigint | number | Date | string): bigint | string {
   }
   if (typeof start === 'string') {
     if (start === '' || SEPARATORS.test(start)) bad('start may not be empty or contain | or newlines');
+    // ISO 8601 or decimal nanoseconds: anything else ('yesterday', '2024-02-30') would only fail at the gateway.
+    if (!/^\d+$/.test(start)) toNanos(start, 'subscription.start');
     return start;
   }
   bad('start must be a bigint of nanoseconds, a number, a Date or a string');

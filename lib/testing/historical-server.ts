@@ -9,11 +9,11 @@
  * Use it to test code built on `Historical` without a Databento account:
  *
  * ```ts
- * import { MockHistoricalServer } from 'databento-node/testing';
+ * import { MockHistoricalServer, MOCK_API_KEY } from 'databento-node/testing';
  * import { Historical } from 'databento-node';
  *
  * const server = await MockHistoricalServer.start({ fixturesDir: './fixtures' });
- * const client = new Historical({ key: 'db-test', gateway: server.url });
+ * const client = new Historical({ key: MOCK_API_KEY, gateway: server.url });
  * server.setTimeseries(myDbnBytes);
  * server.inject({ kind: 'rate-limit', retryAfter: 0 }, { path: '/v0/timeseries.get_range' });
  * const store = await client.timeseries.getRange({ ... });
