@@ -83,6 +83,16 @@ describe('examples', () => {
     expect(hist.requestsTo('/v0/timeseries.get_range').length).toBe(before);
   });
 
+  it('ingest-duckdb.mjs loads a range into DuckDB, and a re-run loads nothing twice', async () => {
+    const to = join(downloads, 'example.duckdb');
+    const args = ['--schema', 'ohlcv-1m', '--symbols', 'ESH1', '--stype-in', 'raw_symbol', '--start', '2020-12-28', '--end', '2020-12-29', '--to', to];
+    const out = await example('ingest-duckdb.mjs', args);
+    expect(out).toContain('ohlcv_1m: 2 new rows from 2 records; 1 chunks loaded, 0 already done');
+    expect(out).toMatch(/^ESH1: 2 rows from 2020-12-28 13:00:00$/m);
+    const again = await example('ingest-duckdb.mjs', args);
+    expect(again).toContain('ohlcv_1m: 0 new rows from 0 records; 0 chunks loaded, 1 already done');
+  });
+
   it('resolve-symbols.mjs resolves symbols and maps ids back to symbols', async () => {
     const out = await example('resolve-symbols.mjs', ['--symbols', 'ES.c.0']);
     expect(out).toMatch(/^ES\.c\.0: instrument \d+ from 2024-05-01 until 2024-05-04$/m);

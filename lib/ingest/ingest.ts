@@ -84,8 +84,13 @@ export interface IngestProgress {
   rowsPerSec: number;
   /** Cost in USD of the chunks this run loads, as quoted before starting. */
   costUsd: number;
-  /** The chunk being loaded, ISO 8601 start and end. */
-  chunk?: { start: string; end: string };
+  /** The chunk being loaded. */
+  chunk?: {
+    /** Chunk start, ISO 8601. */
+    start: string;
+    /** Chunk end, ISO 8601 (exclusive). */
+    end: string;
+  };
   /** The live part, once started (`records` and `rowsInserted` above count the historical part only). */
   live?: LiveStats;
 }
