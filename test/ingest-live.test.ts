@@ -87,6 +87,11 @@ test('live follow after the range: no gap and no duplicate across the hand-over 
   expect(Object.fromEntries(Object.entries(figures!).map(([k, v]) => [k, String(v)]))).toEqual(expectedFigures(MARKET));
   const symbols = await query(to, `SELECT symbol || ' ' || strftime(ts_recv, '%Y-%m-%d') AS k, count(*) AS n FROM mbo GROUP BY ALL`);
   expect(Object.fromEntries(symbols.map((r) => [r['k'], Number(r['n'])]))).toEqual(expectedSymbols(MARKET));
+  // Each instrument under its own symbol, day by day (live rows from the session's mappings).
+  const labels = await query(to, `SELECT DISTINCT strftime(ts_recv, '%Y-%m-%d') AS day, instrument_id AS id, symbol FROM mbo ORDER BY ALL`);
+  expect(labels.map((r) => `${r['day']} ${r['id']} ${r['symbol']}`)).toEqual([
+    '2024-03-04 5001 ESH4', '2024-03-04 5002 ESM4', '2024-03-05 5001 ESH4', '2024-03-05 5002 ESM4', '2024-03-06 5002 ESM4', '2024-03-06 5003 ESH4',
+  ]);
   const [dups] = await query(to, 'SELECT count(*) AS n FROM (SELECT order_id FROM mbo GROUP BY order_id HAVING count(*) > 1)');
   expect(Number(dups!['n'])).toBe(0);
 }, 30_000);

@@ -131,8 +131,9 @@ export class DuckDbTarget implements IngestTarget {
     const stage = `stage_${table.name}`;
     const stageCols = [...table.columns.map((c) => `${ident(c.name)} ${stageType(c)}`), 'ord UINTEGER', 'symbol_id UINTEGER'];
     await this.#run(`CREATE OR REPLACE TEMP TABLE ${stage} (${stageCols.join(', ')})`);
-    await this.#run('CREATE TEMP TABLE IF NOT EXISTS stage_symbols (id UINTEGER PRIMARY KEY, symbol VARCHAR)');
-    let symbolsStaged = (await this.#run('SELECT count(*) FROM stage_symbols')).getRows()[0]![0] as bigint;
+    // Symbol ids are those of `dict`, which may differ from one load to the next.
+    await this.#run('CREATE OR REPLACE TEMP TABLE stage_symbols (id UINTEGER PRIMARY KEY, symbol VARCHAR)');
+    let symbolsStaged = 0;
     const types = await this.#stageTypes(stage);
     const names = [...table.columns.map((c) => c.name), 'ord', 'symbol_id'];
     const result: LoadResult = { rows: 0, inserted: 0 };
@@ -140,11 +141,11 @@ export class DuckDbTarget implements IngestTarget {
     const flush = async (): Promise<void> => {
       if (staged === 0) return;
       // Symbols first seen since the last flush.
-      const fresh = dict.symbols.slice(Number(symbolsStaged) + 1);
+      const fresh = dict.symbols.slice(symbolsStaged + 1);
       if (fresh.length) {
-        const values = fresh.map((s, i) => `(${Number(symbolsStaged) + 1 + i}, ${lit(s)})`);
+        const values = fresh.map((s, i) => `(${symbolsStaged + 1 + i}, ${lit(s)})`);
         await this.#run(`INSERT INTO stage_symbols VALUES ${values.join(', ')}`);
-        symbolsStaged += BigInt(fresh.length);
+        symbolsStaged += fresh.length;
       }
       const select = [...table.columns.map(fromStage), 's.ord', 'y.symbol'];
       const r = await this.#run(
