@@ -38,6 +38,7 @@ for (const [name, file, fn] of [
   ['live', './live.mjs', 'benchLive'],
   ['historical', './historical.mjs', 'benchHistorical'],
   ['ingest', './ingest.mjs', 'benchIngest'],
+  ['reference', './reference.mjs', 'benchReference'],
 ]) {
   if (only && only !== name) continue;
   let mod;

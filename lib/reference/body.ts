@@ -102,10 +102,8 @@ class LineSplitter {
       let nl = text.indexOf('\n', at);
       if (nl < 0) nl = text.length;
       this.#lineNo++;
-      if (nl > at) {
-        const line = text.slice(at, nl);
-        if (line.trim() !== '') rows.push(this.#row(line));
-      }
+      // Blank lines (and a trailing \r) carry no row.
+      if (nl > at && !(nl - at <= 2 && text.slice(at, nl).trim() === '')) rows.push(this.#row(text.slice(at, nl)));
       at = nl + 1;
     }
     return rows;
