@@ -81,12 +81,16 @@ describe.skipIf(!cluster)('ingest into PostgreSQL', () => {
     expect(dups!['n']).toBe(0);
   });
 
-  test('a chunk cut mid-body leaves no row and is loaded again', async () => {
+  test('a chunk cut mid-body leaves no row, is reported as the network failure it is, and is loaded again', async () => {
     const to = db();
     server.chunkSize = 1024;
     server.inject({ kind: 'truncate', afterBytes: 3000 }, { path: GET_RANGE });
     try {
-      expect(await ingest({ ...base, client: client(), to })).toMatchObject({ chunksLoaded: 3, rowsInserted: 6000 });
+      const err = (await ingest({ ...base, client: client(), to, chunkAttempts: 1 }).catch((e: unknown) => e)) as IngestError & { summary: IngestSummary };
+      expect(err.summary.failures).toEqual([expect.objectContaining({ start: '2024-03-04T00:00:00.000000000Z', code: 'NETWORK_ERROR' })]);
+      expect(err.summary.rowsInserted).toBe(4000);
+      server.inject({ kind: 'truncate', afterBytes: 3000 }, { path: GET_RANGE });
+      expect(await ingest({ ...base, client: client(), to })).toMatchObject({ chunksLoaded: 1, rowsInserted: 2000 });
     } finally {
       server.chunkSize = 16 * 1024;
     }

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type * as Pg from 'pg';
 import type * as PgCopy from 'pg-copy-streams';
+import { DatabentoError } from '../errors.js';
 import type { RowBlock, SymbolDictionary } from './rows.js';
 import { CHUNKS_TABLE, ident, isPrice, lit, type ColumnDef, type TableSpec } from './tables.js';
 import { IngestError, loadOptional, type ChunkMark, type IngestTarget, type JobKey, type LoadResult } from './target.js';
@@ -175,7 +176,7 @@ export class PostgresTarget implements IngestTarget {
         try {
           await pipeline(Readable.from(pieces()), copy);
         } catch (err) {
-          if (err instanceof IngestError) throw err;
+          if (err instanceof DatabentoError) throw err; // the records' source failed (network, DBN): not the database
           throw new IngestError(`PostgreSQL: COPY failed: ${(err as Error).message}`, 'TARGET_ERROR', { cause: err });
         }
         await flush();
