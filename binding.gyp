@@ -5,7 +5,8 @@
       "sources": ["<!@(node scripts/sources.mjs addon core)"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
-        "deps/databento-core/include"
+        "deps/databento-core/include",
+        "cpp"
       ],
       "defines": [
         "NAPI_VERSION=8",

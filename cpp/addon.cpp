@@ -1,16 +1,13 @@
 #include "addon.hpp"
 
-#include <exception>
-
-#include "databento/dbn_error.hpp"
-
 namespace databento::node {
 
 Addon::Addon(Napi::Env env, Napi::Object exports) {
   DefineAddon(exports,
               {InstanceMethod("setErrorClasses", &Addon::SetErrorClasses)});
   InitDbn(env, exports);
-  InitLive(env, exports);
+  InitLiveBlocking(env, exports);
+  InitLiveThreaded(env, exports);
   InitZstd(env, exports);
 }
 
@@ -22,33 +19,6 @@ Napi::Value Addon::SetErrorClasses(const Napi::CallbackInfo& info) {
         Napi::Persistent(classes.Get("LiveError").As<Napi::Function>());
   }
   return info.Env().Undefined();
-}
-
-Napi::Error MakeError(Napi::Env env, Napi::FunctionReference& ctor,
-                      const std::string& code, const std::string& message) {
-  if (ctor.IsEmpty()) {
-    auto err = Napi::Error::New(env, message);
-    err.Set("code", Napi::String::New(env, code));
-    return err;
-  }
-  auto obj = ctor.New(
-      {Napi::String::New(env, message), Napi::String::New(env, code)});
-  return Napi::Error(env, obj);
-}
-
-void RethrowAsDbnError(Napi::Env env) {
-  auto& ctor = env.GetInstanceData<Addon>()->dbn_error;
-  try {
-    throw;
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const DbnError& e) {
-    throw MakeError(env, ctor, ToString(e.Code()), e.what());
-  } catch (const std::bad_alloc&) {
-    throw MakeError(env, ctor, "OUT_OF_MEMORY", "out of memory");
-  } catch (const std::exception& e) {
-    throw MakeError(env, ctor, "INTERNAL", e.what());
-  }
 }
 
 }  // namespace databento::node

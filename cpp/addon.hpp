@@ -23,19 +23,10 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value SetErrorClasses(const Napi::CallbackInfo& info);
 };
 
-// Makes a JS error of the facade class registered under `which`
-// (dbn_error or live_error), or a plain Error with a `code` before
-// registration.
-Napi::Error MakeError(Napi::Env env, Napi::FunctionReference& ctor,
-                      const std::string& code, const std::string& message);
-
-// Converts the C++ exception in flight (DbnError, std::exception) into a JS
-// DbnError. Call from a catch block.
-[[noreturn]] void RethrowAsDbnError(Napi::Env env);
-
 // Registration hooks of the binding files.
 void InitDbn(Napi::Env env, Napi::Object exports);
-void InitLive(Napi::Env env, Napi::Object exports);
+void InitLiveBlocking(Napi::Env env, Napi::Object exports);
+void InitLiveThreaded(Napi::Env env, Napi::Object exports);
 void InitZstd(Napi::Env env, Napi::Object exports);
 
 }  // namespace databento::node

@@ -8,13 +8,15 @@
 #include <vector>
 
 #include "addon.hpp"
-#include "batch.hpp"
-#include "external_memory.hpp"
+#include "util/batch.hpp"
+#include "util/errors.hpp"
+#include "util/external_memory.hpp"
 #include "databento/dbn_decoder.hpp"
 #include "databento/dbn_encoder.hpp"
 #include "databento/dbn_error.hpp"
 #include "databento/dbn_file_store.hpp"
-#include "metadata_js.hpp"
+#include "util/metadata_js.hpp"
+#include "util/promise_worker.hpp"
 
 namespace databento::node {
 namespace {
@@ -60,67 +62,13 @@ void SetVersions(Napi::Object target, const DbnDecoder& d) {
   target.Set("tsOut", d.TsOut());
 }
 
-// A libuv worker job of a DBN object that settles a promise. Run() works on
-// the worker thread (a DbnError it throws rejects the promise); Result()
-// builds the value on the JS thread. The owner stays alive and marked busy
-// until the job is over, and its WorkDone() hook runs on the JS thread then.
-template <typename Owner>
-class PromiseWorker : public Napi::AsyncWorker {
- public:
-  Napi::Promise Start() {
-    auto promise = deferred_.Promise();
-    Napi::AsyncWorker::Queue();
-    return promise;
-  }
-
- protected:
-  PromiseWorker(Owner& owner, const char* name)
-      : Napi::AsyncWorker{owner.Env(), name},
-        owner_{owner},
-        deferred_{Napi::Promise::Deferred::New(owner.Env())} {
-    owner_.Ref();
-  }
-
-  virtual void Run() = 0;
-  virtual Napi::Value Result(Napi::Env env) = 0;
-
-  Owner& owner_;
-
- private:
-  void Execute() final {
-    try {
-      Run();
-    } catch (const DbnError& e) {
-      code_ = ToString(e.Code());
-      message_ = e.what();
-    } catch (const std::exception& e) {
-      code_ = "INTERNAL";
-      message_ = e.what();
-    }
-  }
-
-  void OnOK() final {
-    auto env = Env();
-    owner_.Unref();
-    owner_.WorkDone(env);
-    if (code_.empty()) {
-      deferred_.Resolve(Result(env));
-    } else {
-      auto& ctor = env.GetInstanceData<Addon>()->dbn_error;
-      deferred_.Reject(MakeError(env, ctor, code_, message_).Value());
-    }
-  }
-
-  Napi::Promise::Deferred deferred_;
-  std::string code_;
-  std::string message_;
-};
-
 // ---------------------------------------------------------------------------
 // Streaming decoder: write(bytes) then read() whole records.
 
 class NativeDecoder : public Napi::ObjectWrap<NativeDecoder> {
  public:
+  static constexpr ErrorFamily kErrorFamily = ErrorFamily::Dbn;
+
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(
         env, "NativeDecoder",
@@ -137,7 +85,7 @@ class NativeDecoder : public Napi::ObjectWrap<NativeDecoder> {
     try {
       decoder_ = std::make_unique<DbnDecoder>(DecoderOptions(info[0]));
     } catch (...) {
-      RethrowAsDbnError(info.Env());
+      RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
   }
 
@@ -172,13 +120,11 @@ class NativeDecoder : public Napi::ObjectWrap<NativeDecoder> {
 
   void CheckIdle(Napi::Env env) const {
     if (busy_) {
-      throw MakeError(env, env.GetInstanceData<Addon>()->dbn_error, "BUSY",
-                      "the decoder is still decoding the previous chunk; "
-                      "await writeAsync() before using it again");
+      throw ToJsError(env, {ErrorFamily::Dbn, "BUSY", "the decoder is still decoding the previous chunk; "
+                      "await writeAsync() before using it again", 0});
     }
     if (!decoder_) {
-      throw MakeError(env, env.GetInstanceData<Addon>()->dbn_error, "CLOSED",
-                      "the decoder has ended");
+      throw ToJsError(env, {ErrorFamily::Dbn, "CLOSED", "the decoder has ended", 0});
     }
   }
 
@@ -199,7 +145,7 @@ class NativeDecoder : public Napi::ObjectWrap<NativeDecoder> {
       decoder_->Write(bytes.Data(), bytes.ByteLength());
     } catch (...) {
       ReportMemory(info.Env());
-      RethrowAsDbnError(info.Env());
+      RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
     ReportMemory(info.Env());
     return info.Env().Undefined();
@@ -228,7 +174,7 @@ class NativeDecoder : public Napi::ObjectWrap<NativeDecoder> {
       batch.Set("count", Napi::Number::New(env, static_cast<double>(count)));
       return batch;
     } catch (...) {
-      RethrowAsDbnError(env);
+      RethrowAsJsError(env, ErrorFamily::Dbn);
     }
   }
 
@@ -241,7 +187,7 @@ class NativeDecoder : public Napi::ObjectWrap<NativeDecoder> {
     try {
       decoder->Finish();
     } catch (...) {
-      RethrowAsDbnError(env);
+      RethrowAsJsError(env, ErrorFamily::Dbn);
     }
     return env.Undefined();
   }
@@ -273,6 +219,8 @@ class NativeDecoder : public Napi::ObjectWrap<NativeDecoder> {
 
 class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
  public:
+  static constexpr ErrorFamily kErrorFamily = ErrorFamily::Dbn;
+
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(
         env, "NativeFileStore",
@@ -289,7 +237,7 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
     try {
       store_ = std::make_unique<DbnFileStore>(path, DecoderOptions(info[1]));
     } catch (...) {
-      RethrowAsDbnError(info.Env());
+      RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
   }
 
@@ -321,12 +269,10 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
 
   void CheckReadable(Napi::Env env) const {
     if (busy_) {
-      throw MakeError(env, env.GetInstanceData<Addon>()->dbn_error,
-                      "BUSY", "a read of this store is already in progress");
+      throw ToJsError(env, {ErrorFamily::Dbn, "BUSY", "a read of this store is already in progress", 0});
     }
     if (!store_) {
-      throw MakeError(env, env.GetInstanceData<Addon>()->dbn_error,
-                      "CLOSED", "the store is closed");
+      throw ToJsError(env, {ErrorFamily::Dbn, "CLOSED", "the store is closed", 0});
     }
   }
 
@@ -340,7 +286,7 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
     try {
       written = store_->ReadRecords(scratch_.data(), scratch_.size(), &count);
     } catch (...) {
-      RethrowAsDbnError(env);
+      RethrowAsJsError(env, ErrorFamily::Dbn);
     }
     if (count == 0) return env.Null();
     return MakeBatch(env, scratch_.data(), written, count);
@@ -387,6 +333,8 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
 
 class NativeEncoder : public Napi::ObjectWrap<NativeEncoder> {
  public:
+  static constexpr ErrorFamily kErrorFamily = ErrorFamily::Dbn;
+
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "NativeEncoder",
                        {InstanceMethod("write", &NativeEncoder::Write),
@@ -408,7 +356,7 @@ class NativeEncoder : public Napi::ObjectWrap<NativeEncoder> {
       encoder_ = std::make_unique<DbnEncoder>(
           MetadataFromJs(info[0].As<Napi::Object>()), opts);
     } catch (...) {
-      RethrowAsDbnError(info.Env());
+      RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
     memory_.Update(info.Env(), encoder_->MemoryFootprint());
   }
@@ -430,7 +378,7 @@ class NativeEncoder : public Napi::ObjectWrap<NativeEncoder> {
     try {
       encoder_->WriteRecords(bytes.Data(), bytes.ByteLength());
     } catch (...) {
-      RethrowAsDbnError(info.Env());
+      RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
     return TakeOutput(info.Env());
   }
@@ -439,7 +387,7 @@ class NativeEncoder : public Napi::ObjectWrap<NativeEncoder> {
     try {
       encoder_->Flush();
     } catch (...) {
-      RethrowAsDbnError(info.Env());
+      RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
     return TakeOutput(info.Env());
   }
@@ -448,7 +396,7 @@ class NativeEncoder : public Napi::ObjectWrap<NativeEncoder> {
     try {
       encoder_->Finish();
     } catch (...) {
-      RethrowAsDbnError(info.Env());
+      RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
     return TakeOutput(info.Env());
   }

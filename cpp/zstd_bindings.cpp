@@ -8,8 +8,9 @@
 #include <memory>
 
 #include "addon.hpp"
-#include "batch.hpp"
-#include "external_memory.hpp"
+#include "util/batch.hpp"
+#include "util/errors.hpp"
+#include "util/external_memory.hpp"
 #include "databento/zstd.hpp"
 
 namespace databento::node {
@@ -31,7 +32,7 @@ class NativeZstdDecompressor : public Napi::ObjectWrap<NativeZstdDecompressor> {
     try {
       stream_ = std::make_unique<ZstdDecompressor>();
     } catch (...) {
-      RethrowAsDbnError(info.Env());
+      RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
     memory_.Update(info.Env(), kZstdStreamFootprint);
   }
@@ -52,7 +53,7 @@ class NativeZstdDecompressor : public Napi::ObjectWrap<NativeZstdDecompressor> {
       p = stream_->DecompressInto(in.Data(), in.ByteLength(), out.Data(),
                                   out.ByteLength());
     } catch (...) {
-      RethrowAsDbnError(env);
+      RethrowAsJsError(env, ErrorFamily::Dbn);
     }
     auto result = Napi::Array::New(env, 2);
     result.Set(0u, Napi::Number::New(env, static_cast<double>(p.consumed)));
@@ -85,7 +86,7 @@ class NativeZstdCompressor : public Napi::ObjectWrap<NativeZstdCompressor> {
     try {
       stream_ = std::make_unique<ZstdCompressor>(level);
     } catch (...) {
-      RethrowAsDbnError(info.Env());
+      RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
     memory_.Update(info.Env(), kZstdStreamFootprint);
   }
@@ -108,7 +109,7 @@ class NativeZstdCompressor : public Napi::ObjectWrap<NativeZstdCompressor> {
     try {
       stream_->Compress(bytes.Data(), bytes.ByteLength(), out_);
     } catch (...) {
-      RethrowAsDbnError(info.Env());
+      RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
     return Take(info.Env());
   }
@@ -118,7 +119,7 @@ class NativeZstdCompressor : public Napi::ObjectWrap<NativeZstdCompressor> {
     try {
       stream_->End(out_);
     } catch (...) {
-      RethrowAsDbnError(info.Env());
+      RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
     return Take(info.Env());
   }

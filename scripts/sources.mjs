@@ -2,21 +2,23 @@
 // and CMakeLists.txt (cmake-js, the core's own tests), so both builds compile
 // the same files. Usage: node scripts/sources.mjs <group>... [--sep=;]
 //   core   deps/databento-core/src/*.cpp   (the C++ client core)
-//   addon  cpp/*.cpp                       (the N-API layer)
+//   addon  cpp/*.cpp, cpp/util/*.cpp       (the N-API layer: a file per bound class, shared helpers)
 import { readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const GROUPS = { core: 'deps/databento-core/src', addon: 'cpp' };
+export const GROUPS = { core: ['deps/databento-core/src'], addon: ['cpp', 'cpp/util'] };
 
 export function sources(group) {
-  const dir = GROUPS[group];
-  if (!dir) throw new Error(`unknown source group "${group}" (known: ${Object.keys(GROUPS).join(', ')})`);
-  return readdirSync(join(root, dir))
-    .filter((f) => f.endsWith('.cpp'))
-    .sort()
-    .map((f) => relative(root, join(root, dir, f)));
+  const dirs = GROUPS[group];
+  if (!dirs) throw new Error(`unknown source group "${group}" (known: ${Object.keys(GROUPS).join(', ')})`);
+  return dirs.flatMap((dir) =>
+    readdirSync(join(root, dir))
+      .filter((f) => f.endsWith('.cpp'))
+      .sort()
+      .map((f) => relative(root, join(root, dir, f))),
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

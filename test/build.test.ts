@@ -15,6 +15,7 @@ describe('build files', () => {
     const onDisk = [
       ...readdirSync(root + 'deps/databento-core/src').map((f) => `deps/databento-core/src/${f}`),
       ...readdirSync(root + 'cpp').map((f) => `cpp/${f}`),
+      ...readdirSync(root + 'cpp/util').map((f) => `cpp/util/${f}`),
     ].filter((f) => f.endsWith('.cpp'));
     expect([...listed].sort()).toEqual(onDisk.sort());
   });
@@ -30,6 +31,8 @@ describe('build files', () => {
     const gypDefines: string[] = JSON.parse(read('binding.gyp')).targets[0].defines;
     const cmake = read('CMakeLists.txt');
     for (const define of gypDefines) expect(cmake).toContain(define);
+    expect(JSON.parse(read('binding.gyp')).targets[0].include_dirs).toContain('cpp');
+    expect(cmake).toMatch(/target_include_directories\(databento PRIVATE[^)]*\/cpp\b/);
     expect(gypDefines).toContain('NAPI_VERSION=8');
     expect(gypDefines).toContain('NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED');
   });

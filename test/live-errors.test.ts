@@ -261,6 +261,63 @@ describe('reconnect policy', () => {
     expect(client.closed).toBe(true);
   });
 
+  it('counts attempts until a session is healthy: a gateway that drops every session exhausts maxAttempts', async () => {
+    // Every session starts, sends a few records and is dropped at once.
+    const gw = await gateway({ acks: false, symbolMappings: false, records: encodeMboRecords(3), behavior: { afterStart: 'close' } });
+    const client = threaded(gw.port, { reconnect: { maxAttempts: 3, backoffMs: 10 } });
+    client.subscribe({ schema: 'mbo', symbols: 'A' });
+    const attempts: number[] = [];
+    client.on('reconnect', (e) => attempts.push(e.attempt));
+    client.on('record', () => {});
+    const error = new Promise<LiveError>((resolve) => client.once('error', resolve));
+    await client.start();
+    const err = await withTimeout(error, 10_000);
+    expect(err.code).toBe('CONNECTION_CLOSED');
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(gw.sessions).toHaveLength(4);
+
+    // The same with LiveBlocking: next() gives up with the error.
+    const blockingClient = new LiveBlocking(clientOptions(gw.port, { reconnect: { maxAttempts: 3, backoffMs: 10 } }));
+    onCleanup(() => blockingClient.close());
+    blockingClient.subscribe({ schema: 'mbo', symbols: 'A' });
+    const blockingAttempts: number[] = [];
+    blockingClient.on('reconnect', (e) => blockingAttempts.push(e.attempt));
+    await blockingClient.start();
+    const read = (async () => {
+      for (;;) await blockingClient.next(5000);
+    })();
+    const blockingErr = (await withTimeout(read.catch((e: unknown) => e), 10_000)) as LiveError;
+    expect(blockingErr.code).toBe('CONNECTION_CLOSED');
+    expect(blockingAttempts).toEqual([1, 2, 3]);
+    expect(gw.sessions).toHaveLength(8);
+  });
+
+  it('a session that stays healthy for healthyAfterMs resets the count', async () => {
+    const gw = await gateway({ acks: false, symbolMappings: false, behavior: { afterStart: 'silent' } });
+    const client = threaded(gw.port, { reconnect: { maxAttempts: 1, backoffMs: 10, healthyAfterMs: 200 } });
+    client.subscribe({ schema: 'mbo', symbols: 'A' });
+    const attempts: number[] = [];
+    client.on('reconnect', (e) => attempts.push(e.attempt));
+    const errors: LiveError[] = [];
+    client.on('error', (e) => errors.push(e));
+    client.on('record', () => {});
+    await client.start();
+    for (let round = 1; round <= 3; round++) {
+      // The current session delivers data for 300 ms (> healthyAfterMs), then drops.
+      const session = gw.sessions[round - 1]!;
+      for (let i = 0; i < 6; i++) {
+        session.send(encodeMboRecords(1, i));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const next = new Promise<ReconnectEvent>((resolve) => client.once('reconnect', resolve));
+      session.destroy();
+      await withTimeout(next, 5000);
+    }
+    // With maxAttempts 1, each drop after a healthy session is attempt 1 again.
+    expect(attempts).toEqual([1, 1, 1]);
+    expect(errors).toEqual([]);
+  });
+
   it('does not retry AUTH_FAILED on reconnect, nor anything without a policy', async () => {
     const gw = await gateway({ behavior: (i) => (i === 0 ? { afterStart: 'close' } : { refuseAuth: 'key revoked' }) });
     const client = threaded(gw.port, { reconnect: { maxAttempts: 5, backoffMs: 5 } });

@@ -1,19 +1,14 @@
 // Flow control and lifecycle: pause/resume and slow consumers keep memory
 // bounded (the native thread stops reading, TCP pushes back), close during a
 // burst, worker_threads, and processes that exit by themselves.
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LiveError } from '../lib/errors.js';
 import { LiveThreaded } from '../lib/live/index.js';
 import { encodeMboRecords, MOCK_API_KEY, MockLiveGateway, type MockLiveGatewayOptions } from '../lib/testing/live-gateway.js';
-import { gateway as mockGateway, threaded } from './live-helpers.js';
+import { childScript, gateway as mockGateway, ROOT_DIR, runChild, threaded } from './live-helpers.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A mock gateway that sends only what a test streams (no acks, no symbol mappings). */
@@ -27,52 +22,6 @@ async function until(cond: () => boolean, timeoutMs: number, what: string): Prom
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
   }
-}
-
-// Workers and child processes load the TypeScript sources through a tiny
-// loader hook that transpiles them with the project's own TypeScript.
-let loaderDir: string;
-let register: string;
-beforeAll(() => {
-  loaderDir = mkdtempSync(join(tmpdir(), 'databento-live-loader-'));
-  const ts = pathToFileURL(join(ROOT, 'node_modules/typescript/lib/typescript.js')).href;
-  writeFileSync(
-    join(loaderDir, 'hooks.mjs'),
-    `import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import ts from ${JSON.stringify(ts)};
-export async function resolve(specifier, context, next) {
-  if (specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
-    const url = new URL(specifier, context.parentURL);
-    const tsUrl = url.href.slice(0, -3) + '.ts';
-    if (url.protocol === 'file:' && !existsSync(fileURLToPath(url)) && existsSync(fileURLToPath(tsUrl))) {
-      return { url: tsUrl, format: 'module', shortCircuit: true };
-    }
-  }
-  return next(specifier, context);
-}
-export async function load(url, context, next) {
-  if (!url.endsWith('.ts')) return next(url, context);
-  const source = await readFile(fileURLToPath(url), 'utf8');
-  const out = ts.transpileModule(source, { fileName: fileURLToPath(url), compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-  return { format: 'module', source: out.outputText, shortCircuit: true };
-}
-`,
-  );
-  register = join(loaderDir, 'register.mjs');
-  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(loaderDir, 'hooks.mjs')).href)});\n`);
-});
-afterAll(() => rmSync(loaderDir, { recursive: true, force: true }));
-
-/** Module code for a worker or child: registers the loader, then runs `body` with `lib` = lib/live and `mock`. */
-function script(body: string): string {
-  return `(async () => {
-  await import(${JSON.stringify(pathToFileURL(register).href)});
-  const lib = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'lib/live/index.ts')).href)});
-  const mock = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'lib/testing/live-gateway.ts')).href)});
-  ${body}
-})().catch((e) => { console.error(e); process.exit(99); });`;
 }
 
 describe('backpressure', () => {
@@ -165,7 +114,7 @@ describe('worker_threads', () => {
   it('LiveBlocking.nextRecord() blocks a worker, not the main thread', async () => {
     const gw = await gateway({ records: encodeMboRecords(2500) });
     const worker = new Worker(
-      script(`
+      childScript(`
       const { parentPort, workerData } = await import('node:worker_threads');
       const client = new lib.LiveBlocking({ key: mock.MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port: workerData.port });
       client.subscribe({ schema: 'mbo', symbols: 'A' });
@@ -211,7 +160,7 @@ describe('worker_threads', () => {
       });
     `;
     for (const closeIt of [false, true]) {
-      const worker = new Worker(script(body(closeIt)), { eval: true, workerData: { port: gw.port } });
+      const worker = new Worker(childScript(body(closeIt)), { eval: true, workerData: { port: gw.port } });
       const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
       worker.once('error', (e) => console.error(e));
       const n = await new Promise<number>((resolve) => worker.once('message', resolve));
@@ -233,17 +182,8 @@ describe('worker_threads', () => {
 });
 
 describe('process exit', () => {
-  function run(body: string, timeoutMs: number): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; ms: number }> {
-    const t0 = Date.now();
-    return new Promise((resolve) => {
-      const child = execFile(process.execPath, ['--input-type=module', '-e', script(body)], { timeout: timeoutMs, cwd: ROOT }, (err, stdout, stderr) => {
-        resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr, ms: Date.now() - t0 });
-      });
-    });
-  }
-
   it('a process whose clients are closed exits by itself', async () => {
-    const r = await run(
+    const r = await runChild(
       `
       const gw = await mock.MockLiveGateway.start({ records: mock.encodeMboRecords(10000) });
       const client = new lib.LiveThreaded({ key: mock.MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port: gw.port });
@@ -281,17 +221,17 @@ describe('process exit', () => {
       ${unref ? 'client.unref();' : ''}
       console.log('streaming');
     `;
-    const unrefd = await run(body(true), 10_000);
+    const unrefd = await runChild(body(true), 25_000);
     expect(unrefd.stdout.trim()).toBe('streaming');
     expect(unrefd.stderr).toBe('');
     expect(unrefd.code).toBe(0);
     expect(unrefd.signal).toBeNull();
 
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script(body(false))], { cwd: ROOT, stdio: 'pipe' });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', childScript(body(false))], { cwd: ROOT_DIR, stdio: 'pipe' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     expect(await Promise.race([exited, sleep(1000).then(() => 'alive')])).toBe('alive');
     child.kill('SIGKILL');
     await exited;
-  });
+  }, 60_000);
 });

@@ -1,6 +1,11 @@
 // Shared set-up of the live tests: mock gateways and clients that are closed
-// after each test, newest first.
-import { afterEach } from 'vitest';
+// after each test, newest first; scripts for workers and child processes.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach } from 'vitest';
 import { LiveBlocking, LiveThreaded, type LiveThreadedOptions } from '../lib/live/index.js';
 import { MOCK_API_KEY, MockLiveGateway, type MockLiveGatewayOptions } from '../lib/testing/live-gateway.js';
 
@@ -40,4 +45,67 @@ export function blocking(port: number, extra: Partial<LiveThreadedOptions> = {})
   const client = new LiveBlocking(clientOptions(port, extra));
   onCleanup(() => client.close());
   return client;
+}
+
+/** The repository's root directory. */
+export const ROOT_DIR = new URL('..', import.meta.url).pathname;
+
+// Workers and child processes load the TypeScript sources through a tiny
+// loader hook that transpiles them with the project's own TypeScript.
+let loaderDir: string | undefined;
+
+function loaderRegister(): string {
+  loaderDir ??= mkdtempSync(join(tmpdir(), 'databento-live-loader-'));
+  const ts = pathToFileURL(join(ROOT_DIR, 'node_modules/typescript/lib/typescript.js')).href;
+  writeFileSync(
+    join(loaderDir, 'hooks.mjs'),
+    `import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ts from ${JSON.stringify(ts)};
+export async function resolve(specifier, context, next) {
+  if (specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
+    const url = new URL(specifier, context.parentURL);
+    const tsUrl = url.href.slice(0, -3) + '.ts';
+    if (url.protocol === 'file:' && !existsSync(fileURLToPath(url)) && existsSync(fileURLToPath(tsUrl))) {
+      return { url: tsUrl, format: 'module', shortCircuit: true };
+    }
+  }
+  return next(specifier, context);
+}
+export async function load(url, context, next) {
+  if (!url.endsWith('.ts')) return next(url, context);
+  const source = await readFile(fileURLToPath(url), 'utf8');
+  const out = ts.transpileModule(source, { fileName: fileURLToPath(url), compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  return { format: 'module', source: out.outputText, shortCircuit: true };
+}
+`,
+  );
+  const register = join(loaderDir, 'register.mjs');
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(loaderDir, 'hooks.mjs')).href)});\n`);
+  return register;
+}
+afterAll(() => {
+  if (loaderDir) rmSync(loaderDir, { recursive: true, force: true });
+  loaderDir = undefined;
+});
+
+/** Module code for a worker or child: registers the loader, then runs `body` with `lib` = lib/live and `mock`. */
+export function childScript(body: string): string {
+  return `(async () => {
+  await import(${JSON.stringify(pathToFileURL(loaderRegister()).href)});
+  const lib = await import(${JSON.stringify(pathToFileURL(join(ROOT_DIR, 'lib/live/index.ts')).href)});
+  const mock = await import(${JSON.stringify(pathToFileURL(join(ROOT_DIR, 'lib/testing/live-gateway.ts')).href)});
+  ${body}
+})().catch((e) => { console.error(e); process.exit(99); });`;
+}
+
+/** Runs `body` (see childScript) in a child process; resolves with how it ended. */
+export function runChild(body: string, timeoutMs: number): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string; ms: number }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ['--input-type=module', '-e', childScript(body)], { timeout: timeoutMs, cwd: ROOT_DIR }, (_err, stdout, stderr) => {
+      resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr, ms: Date.now() - t0 });
+    });
+  });
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DbnStore, RecordBatch } from '../lib/dbn/index.js';
 import { InvalidArgumentError, LiveError } from '../lib/errors.js';
 import type { AnyRecord } from '../lib/generated/records.js';
-import { LiveBlocking, LiveThreaded, type LiveThreadedOptions } from '../lib/live/index.js';
+import { LiveBlocking, LiveThreaded, type LiveThreadedOptions, type SubscriptionRequest } from '../lib/live/index.js';
 import { liveNative } from '../lib/live/native.js';
 import { packageVersion } from '../lib/historical/version.js';
 import { encodeMboRecords, MOCK_API_KEY } from '../lib/testing/live-gateway.js';
@@ -223,12 +223,15 @@ describe('records', () => {
     client.subscribe({ schema: 'mbo', symbols: ['ESZ4', 'NQZ4'] });
     await client.start();
     const seen: [number, string | undefined][] = [];
-    for await (const rec of client) {
-      if (rec.rtype === 0xa0) {
+    await new Promise<void>((resolve) => {
+      const onRecord = (rec: AnyRecord): void => {
+        if (rec.rtype !== 0xa0) return;
         seen.push([rec.instrument_id, client.symbolMap.find(rec)]);
-        break;
-      }
-    }
+        client.off('record', onRecord);
+        resolve();
+      };
+      client.on('record', onRecord);
+    });
     expect(seen).toEqual([[4916, 'ESZ4']]);
     expect(client.symbolMap.find(9999)).toBe('NQZ4');
     client.subscribe({ schema: 'trades', symbols: 'CLZ4' });
@@ -349,7 +352,13 @@ describe('options', () => {
       { schema: 'mbo', symbols: 'A', start: 1n, snapshot: true },
       { schema: 'mbo', symbols: 'A', start: -1 },
     ];
-    for (const sub of badSubs) expect(() => client.subscribe(sub)).toThrow(InvalidArgumentError);
+    // Plain JS callers get the same checks at run time.
+    for (const sub of badSubs as unknown as SubscriptionRequest[]) expect(() => client.subscribe(sub)).toThrow(InvalidArgumentError);
+    // TypeScript callers get them at compile time: schema and stypeIn are literal unions.
+    // @ts-expect-error: 'trade' is not a schema name
+    expect(() => client.subscribe({ schema: 'trade', symbols: 'A' })).toThrow(InvalidArgumentError);
+    // @ts-expect-error: 'raw' is not a symbology
+    expect(() => client.subscribe({ schema: 'trades', symbols: 'A', stypeIn: 'raw' })).toThrow(InvalidArgumentError);
     await new Promise((r) => setTimeout(r, 20));
     expect(gw.sessions).toHaveLength(0);
   });

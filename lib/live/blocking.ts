@@ -6,24 +6,13 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError, LiveError } from '../errors.js';
-import { RecordBatch } from '../dbn/batch.js';
-import { metadataFromNative, type Metadata } from '../dbn/metadata.js';
+import type { RecordBatch } from '../dbn/batch.js';
+import type { Metadata } from '../dbn/metadata.js';
 import type { AnyRecord } from '../generated/records.js';
-import { RType } from '../generated/enums.js';
-import { PitSymbolMap } from '../symbology/pit-symbol-map.js';
+import type { PitSymbolMap } from '../symbology/pit-symbol-map.js';
 import { liveNative, type NativeLiveBatch, type NativeLiveBlocking, type NativeStarted } from './native.js';
-import {
-  isRetriable,
-  liveClientSetup,
-  nativeSubscription,
-  subscriptionFromNative,
-  type LiveOptions,
-  type ReconnectEvent,
-  type ResolvedReconnect,
-  type Subscription,
-  type SubscriptionRequest,
-} from './options.js';
-import { abortError } from './util.js';
+import type { LiveOptions, ReconnectEvent, Subscription, SubscriptionRequest } from './options.js';
+import { LiveSession, type ReconnectTracker } from './session.js';
 
 /** Events of {@link LiveBlocking}. */
 export interface LiveBlockingEvents {
@@ -58,42 +47,29 @@ function checkTimeout(timeoutMs: number | undefined): number | undefined {
  */
 export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements AsyncIterable<AnyRecord>, AsyncDisposable, Disposable {
   /** instrument_id → symbol, kept current from the SymbolMappingMsg records read. */
-  readonly symbolMap = new PitSymbolMap();
+  readonly symbolMap: PitSymbolMap;
   /** The dataset of the session. */
   readonly dataset: string;
 
+  readonly #session: LiveSession<NativeLiveBlocking>;
   readonly #native: NativeLiveBlocking;
-  readonly #reconnect: ResolvedReconnect | undefined;
-  readonly #signal: AbortSignal | undefined;
-  #metadata: Metadata | undefined;
-  #version = 3;
-  #tsOut = false;
   #current: Iterator<AnyRecord> | undefined;  // records of the last batch not yet returned
   #tail: Promise<unknown> = Promise.resolve();  // async calls run one after another
   #closed = false;
-  #abortError: LiveError | undefined;
   #wake: AbortController | undefined;  // cancels a reconnect back-off on close
-  readonly #onAbort = (): void => {
-    this.#abortError = abortError(this.#signal);
-    void this.close();
-  };
 
   /** Validates the options (throws {@link InvalidArgumentError} before any network I/O). */
   constructor(options: LiveOptions) {
     super();
-    const setup = liveClientSetup(options);
-    this.dataset = setup.native.dataset;
-    this.#reconnect = setup.reconnect;
-    this.#signal = setup.signal;
-    this.#native = new liveNative.NativeLiveBlocking(setup.native);
-    this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
+    this.#session = new LiveSession(options, (o) => new liveNative.NativeLiveBlocking(o), () => void this.close());
+    this.#native = this.#session.native;
+    this.dataset = this.#session.dataset;
+    this.symbolMap = this.#session.symbolMap;
   }
 
   /** Adds a subscription and returns its id; sent when connected (at once if already). */
   subscribe(request: SubscriptionRequest): number {
-    const sub = nativeSubscription(request);
-    this.#checkOpen();
-    return this.#native.subscribe(sub);
+    return this.#session.subscribe(request, this.#closed);
   }
 
   /** Connects and authenticates now (else {@link start} does it). Resolves with the session id. */
@@ -193,7 +169,7 @@ export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements As
       this.#closed = true;
       this.#native.close();
       this.#wake?.abort();
-      this.#signal?.removeEventListener('abort', this.#onAbort);
+      this.#session.dispose();
       this.emit('close');
     }
     await this.#tail.catch(() => {});
@@ -209,24 +185,32 @@ export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements As
     void this.close();
   }
 
-  /** Every record until the client closes (throws on failure; reconnects per policy). */
+  /**
+   * Every record until the client closes (throws on failure; reconnects per
+   * policy). Leaving the loop (`break`, `return`, a throw) closes the client,
+   * as with Node streams.
+   */
   async *[Symbol.asyncIterator](): AsyncGenerator<AnyRecord, void, undefined> {
-    for (let batch = await this.nextBatch(); batch; batch = await this.nextBatch()) yield* batch;
+    try {
+      for (let batch = await this.nextBatch(); batch; batch = await this.nextBatch()) yield* batch;
+    } finally {
+      await this.close();
+    }
   }
 
   /** The gateway's session id, once authenticated. */
   get sessionId(): string | undefined {
-    return this.#native.sessionId() || undefined;
+    return this.#session.sessionId;
   }
 
   /** Every subscription made, in order, with its id. */
   get subscriptions(): Subscription[] {
-    return this.#native.subscriptions().map(subscriptionFromNative);
+    return this.#session.subscriptions;
   }
 
   /** The metadata of the current session, once started. */
   get metadata(): Metadata | undefined {
-    return this.#metadata;
+    return this.#session.metadata;
   }
 
   /** Whether {@link close} was called. */
@@ -237,79 +221,67 @@ export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements As
   // -- internals --------------------------------------------------------------
 
   #checkOpen(): void {
-    if (this.#closed) throw this.#abortError ?? new LiveError('The live client is closed', 'INVALID_STATE');
+    if (this.#closed) throw this.#session.closedError();
   }
 
   #endOfStream(): null {
-    if (this.#abortError) throw this.#abortError;
+    if (this.#session.abortError) throw this.#session.abortError;
     return null;
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#closed) return Promise.reject(this.#abortError ?? new LiveError('The live client is closed', 'INVALID_STATE'));
+    if (this.#closed) return Promise.reject(this.#session.closedError());
     const run = this.#tail.then(fn, fn);
     this.#tail = run.catch(() => {});
     return run;
   }
 
   #started(started: NativeStarted): Metadata {
-    this.#metadata = metadataFromNative(started.metadata);
-    this.#version = started.version;
-    this.#tsOut = started.tsOut;
     this.#current = undefined;
-    return this.#metadata;
+    return this.#session.started(started);
   }
 
   #batch(raw: NativeLiveBatch | null): RecordBatch | null {
     if (!raw) return this.#closed ? this.#endOfStream() : null;
-    const batch = new RecordBatch(raw.buffer, raw.count, this.#version, this.#tsOut);
-    if (raw.symbolMappings > 0) {
-      for (const rec of batch) {
-        if (rec.rtype === RType.SymbolMapping) this.symbolMap.onRecord(rec);
+    return this.#session.batch(raw);
+  }
+
+  /** Reads the next batch; a failure the policy retries reconnects (as often as it allows) and reads on. */
+  async #readWithPolicy(timeout: number | undefined): Promise<NativeLiveBatch | null> {
+    for (;;) {
+      try {
+        return await this.#native.nextBatch(timeout);
+      } catch (e) {
+        const tracker = this.#session.reconnect;
+        if (!tracker || this.#closed || !(e instanceof LiveError)) throw e;
+        await this.#reconnectWith(tracker, e);
       }
     }
-    return batch;
   }
 
-  async #readWithPolicy(timeout: number | undefined): Promise<NativeLiveBatch | null> {
-    try {
-      return await this.#native.nextBatch(timeout);
-    } catch (e) {
-      const policy = this.#reconnect;
-      if (!policy || this.#closed || !(e instanceof LiveError) || !isRetriable(e)) throw e;
-      await this.#reconnectWith(policy, e);
-      return this.#native.nextBatch(timeout);
-    }
-  }
-
-  async #reconnectWith(policy: ResolvedReconnect, cause: LiveError): Promise<void> {
+  async #reconnectWith(tracker: ReconnectTracker, cause: LiveError): Promise<void> {
     const lastTs = this.#native.lastTsEvent();
-    let last: unknown = cause;
-    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    for (let error = cause; ; ) {
+      const delay = tracker.failed(error, lastTs);
+      if (delay === undefined) throw error;
       this.#wake = new AbortController();
       try {
-        await sleep(policy.delay(attempt, cause), undefined, { signal: this.#wake.signal });
+        await sleep(delay, undefined, { signal: this.#wake.signal });
       } catch {
         // aborted by close()
       }
-      if (this.#closed) throw this.#abortError ?? last;
+      if (this.#closed) throw this.#session.abortError ?? error;
       try {
         await this.#native.reconnect();
         this.#native.resubscribe();
         const metadata = this.#started(await this.#native.start());
-        this.emit('reconnect', {
-          attempt,
-          error: cause,
-          lastTs,
-          firstTs: metadata.start,
-          sessionId: this.#native.sessionId(),
-        });
+        const event = tracker.restarted(metadata.start, this.#native.sessionId());
+        if (event) this.emit('reconnect', event);
         return;
       } catch (e) {
-        if (this.#closed || !(e instanceof LiveError) || !isRetriable(e)) throw e;
-        last = e;
+        if (this.#closed || !(e instanceof LiveError)) throw e;
+        error = e;
       }
     }
-    throw last;
   }
 }

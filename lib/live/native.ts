@@ -34,28 +34,27 @@ export interface NativeLiveBlocking {
   lastTsEvent(): bigint | null;
 }
 
-/** Event kinds of the threaded client's callback. */
+/** Kinds of the items the threaded client's queue holds. */
 export const EVENT_METADATA = 0;
 export const EVENT_BATCH = 1;
 export const EVENT_ERROR = 2;
 export const EVENT_END = 3;
 
-/**
- * Called on the JS thread for each queued item; returning `false` yields the
- * rest of the queue to a later turn of the event loop.
- */
-export type NativeLiveCallback = (
-  kind: number,
-  payload?: NativeStarted | NativeLiveBatch | LiveError,
-) => boolean | undefined;
+/** One queued item: [kind, payload]. */
+export type NativeLiveItem =
+  | [kind: typeof EVENT_METADATA, started: NativeStarted]
+  | [kind: typeof EVENT_BATCH, batch: NativeLiveBatch]
+  | [kind: typeof EVENT_ERROR, error: LiveError]
+  | [kind: typeof EVENT_END];
 
 export interface NativeLiveThreaded {
   subscribe(sub: NativeSubscription): number;
-  start(callback: NativeLiveCallback): void;
-  restart(callback: NativeLiveCallback): void;
-  pause(): void;
-  resume(): void;
-  /** Returns whether an end event will follow. */
+  /** Starts the session thread; `wake` is called when an item arrives after next() returned null. */
+  start(wake: () => void): void;
+  restart(wake: () => void): void;
+  /** The next queued item, or null (the next item then calls `wake`). */
+  next(): NativeLiveItem | null;
+  /** Returns whether an end item will follow. */
   close(): boolean;
   ref(): void;
   unref(): void;

@@ -11,6 +11,7 @@ import { upgradePolicyValue, type UpgradePolicy } from '../dbn/options.js';
 import { abortError } from './util.js';
 import { packageVersion } from '../historical/version.js';
 import { toNanos } from '../time.js';
+import type { SchemaName, STypeName } from '../historical/types.js';
 
 /**
  * Opt-in automatic reconnection. When a streaming session fails with a
@@ -21,8 +22,19 @@ import { toNanos } from '../time.js';
  * policy nothing is retried behind your back.
  */
 export interface ReconnectPolicy {
-  /** Attempts per failure before giving up with the last error (≥ 1; `Infinity` allowed). */
+  /**
+   * Attempts before giving up with the last error (≥ 1; `Infinity` allowed).
+   * They count until a session is healthy again (see `healthyAfterMs`): a
+   * session that starts and then drops is not a success.
+   */
   maxAttempts: number;
+  /**
+   * A reconnected session counts as healthy, and the attempts start again
+   * from 1 at its next failure, once data (records or the gateway's
+   * heartbeats) still arrives this many milliseconds after it started.
+   * Default 10000.
+   */
+  healthyAfterMs?: number;
   /**
    * Wait before attempt `n` (1-based): a fixed number of milliseconds, or a
    * function of the attempt and the error. Default: 250 ms doubling per
@@ -84,11 +96,11 @@ export interface LiveThreadedOptions extends LiveOptions {
 /** What {@link LiveThreaded.subscribe} and {@link LiveBlocking.subscribe} take. */
 export interface SubscriptionRequest {
   /** Schema name, e.g. `'mbo'`, `'trades'`, `'definition'`. */
-  schema: string;
+  schema: SchemaName;
   /** Symbols (or instrument ids); `'ALL_SYMBOLS'` for the whole dataset. Lists longer than 500 are sent in chunks. */
   symbols: string | number | readonly (string | number)[];
   /** Symbology of `symbols`. Default `'raw_symbol'`. */
-  stypeIn?: string;
+  stypeIn?: STypeName;
   /**
    * Intraday replay start: UNIX nanoseconds (bigint or number), a Date, or a
    * string passed to the gateway verbatim (e.g. `'2024-11-20T14:00:00'`).
@@ -104,9 +116,9 @@ export interface Subscription {
   /** Subscription id (1, 2, …), echoed by the gateway's acknowledgement. */
   id: number;
   /** Schema name, e.g. `'mbo'`. */
-  schema: string;
+  schema: SchemaName;
   /** Symbology of `symbols`, e.g. `'raw_symbol'`. */
-  stypeIn: string;
+  stypeIn: STypeName;
   /** The subscribed symbols (or instrument ids as strings). */
   symbols: string[];
   /** UNIX ns, or the verbatim string; absent when live-only. */
@@ -165,6 +177,7 @@ export interface NativeSubscriptionOut extends NativeSubscription {
 /** @internal Resolved reconnect policy. */
 export interface ResolvedReconnect {
   maxAttempts: number;
+  healthyAfterMs: number;
   delay(attempt: number, error: LiveError): number;
 }
 
@@ -278,8 +291,13 @@ export function resolveReconnect(policy: ReconnectPolicy): ResolvedReconnect {
   if (backoffMs !== undefined && typeof backoffMs !== 'function' && !(typeof backoffMs === 'number' && backoffMs >= 0 && Number.isFinite(backoffMs))) {
     bad('reconnect.backoffMs must be a non-negative number or a function');
   }
+  const { healthyAfterMs = 10_000 } = policy;
+  if (!(typeof healthyAfterMs === 'number' && healthyAfterMs >= 0 && Number.isFinite(healthyAfterMs))) {
+    bad('reconnect.healthyAfterMs must be a non-negative number of milliseconds');
+  }
   return {
     maxAttempts,
+    healthyAfterMs,
     delay(attempt, error) {
       const ms =
         typeof backoffMs === 'function'
@@ -350,8 +368,9 @@ function startValue(start: bigint | number | Date | string): bigint | string {
 export function subscriptionFromNative(s: NativeSubscriptionOut): Subscription {
   const out: Subscription = {
     id: s.id,
-    schema: schemaName(s.schema) ?? String(s.schema),
-    stypeIn: stypeName(s.stypeIn) ?? String(s.stypeIn),
+    // The addon reports back what this module validated on the way in.
+    schema: (schemaName(s.schema) ?? String(s.schema)) as SchemaName,
+    stypeIn: (stypeName(s.stypeIn) ?? String(s.stypeIn)) as STypeName,
     symbols: s.symbols,
     snapshot: s.snapshot,
   };

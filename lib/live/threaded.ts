@@ -5,11 +5,10 @@
  */
 import { EventEmitter } from 'node:events';
 import { LiveError } from '../errors.js';
-import { RecordBatch } from '../dbn/batch.js';
-import { metadataFromNative, type Metadata } from '../dbn/metadata.js';
+import type { RecordBatch } from '../dbn/batch.js';
+import type { Metadata } from '../dbn/metadata.js';
 import type { AnyRecord } from '../generated/records.js';
-import { RType } from '../generated/enums.js';
-import { PitSymbolMap } from '../symbology/pit-symbol-map.js';
+import type { PitSymbolMap } from '../symbology/pit-symbol-map.js';
 import {
   EVENT_BATCH,
   EVENT_END,
@@ -17,21 +16,13 @@ import {
   EVENT_METADATA,
   liveNative,
   type NativeLiveBatch,
+  type NativeLiveItem,
   type NativeLiveThreaded,
   type NativeStarted,
 } from './native.js';
-import {
-  isRetriable,
-  liveClientSetup,
-  nativeSubscription,
-  subscriptionFromNative,
-  type LiveThreadedOptions,
-  type ReconnectEvent,
-  type ResolvedReconnect,
-  type Subscription,
-  type SubscriptionRequest,
-} from './options.js';
-import { abortError, Deferred } from './util.js';
+import type { LiveThreadedOptions, ReconnectEvent, Subscription, SubscriptionRequest } from './options.js';
+import { LiveSession } from './session.js';
+import { Deferred } from './util.js';
 
 /** Events of {@link LiveThreaded}. */
 export interface LiveThreadedEvents {
@@ -56,8 +47,12 @@ export interface LiveThreadedEvents {
 
 type State = 'idle' | 'starting' | 'streaming' | 'reconnecting' | 'failed' | 'closing' | 'closed';
 
-// Batches JS may hold per consumer before the native thread is paused.
+// Batches JS may hold per consumer before it stops pulling from the native
+// queue (which then fills, and the native thread stops reading).
 const HIGH_WATER = 2;
+// Delivery per turn of the event loop: a slice this long at most (checked
+// between batches and every 64 records), then timers and I/O get their turn.
+const SLICE_MS = 10;
 
 /** One async iterator's queue. */
 class BatchSink {
@@ -106,17 +101,13 @@ class BatchSink {
  */
 export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements AsyncIterable<AnyRecord>, AsyncDisposable {
   /** instrument_id → symbol, kept current from the SymbolMappingMsg records received. */
-  readonly symbolMap = new PitSymbolMap();
+  readonly symbolMap: PitSymbolMap;
   /** The dataset of the session. */
   readonly dataset: string;
 
+  readonly #session: LiveSession<NativeLiveThreaded>;
   readonly #native: NativeLiveThreaded;
-  readonly #reconnect: ResolvedReconnect | undefined;
-  readonly #signal: AbortSignal | undefined;
   #state: State = 'idle';
-  #metadata: Metadata | undefined;
-  #version = 3;
-  #tsOut = false;
   #start: Deferred<Metadata> | undefined;
   #closed: Deferred<void> | undefined;
   #inbox: RecordBatch[] = [];
@@ -124,34 +115,13 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
   #batchEmitted = false;  // inbox[0] went to batch listeners and iterators
   readonly #sinks = new Set<BatchSink>();
   #userPaused = false;
-  #nativePaused = false;
   #referenced = true;
-  #attempt = 0;
-  #outage: { error: LiveError; lastTs: bigint | null } | undefined;
+  #slice: NodeJS.Immediate | undefined;  // the next delivery slice, when scheduled
+  #restartDelay = 0;
   #restartTimer: NodeJS.Timeout | undefined;
   #finalError: LiveError | undefined;
-  #abortError: LiveError | undefined;
-  #pumpScheduled = false;
-  readonly #onEvent = (kind: number, payload?: NativeStarted | NativeLiveBatch | LiveError): boolean => {
-    switch (kind) {
-      case EVENT_METADATA:
-        return this.#onMetadata(payload as NativeStarted);
-      case EVENT_BATCH:
-        this.#onBatch(payload as NativeLiveBatch);
-        return true;
-      case EVENT_ERROR:
-        this.#onError(payload as LiveError);
-        return true;
-      case EVENT_END:
-        this.#onEnd();
-        return true;
-    }
-    return true;
-  };
-  readonly #onAbort = (): void => {
-    this.#abortError = abortError(this.#signal);
-    void this.close();
-  };
+  // The native queue has an item after next() found it empty.
+  readonly #onWake = (): void => this.#schedule();
 
   /**
    * Validates the options (throws {@link InvalidArgumentError} before any
@@ -159,15 +129,13 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
    */
   constructor(options: LiveThreadedOptions) {
     super();
-    const setup = liveClientSetup(options);
-    this.dataset = setup.native.dataset;
-    this.#reconnect = setup.reconnect;
-    this.#signal = setup.signal;
-    this.#native = new liveNative.NativeLiveThreaded(setup.native);
-    this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
+    this.#session = new LiveSession(options, (o) => new liveNative.NativeLiveThreaded(o), () => void this.close());
+    this.#native = this.#session.native;
+    this.dataset = this.#session.dataset;
+    this.symbolMap = this.#session.symbolMap;
     // Typed emitters leave 'newListener' out of their event map.
     (this as EventEmitter).on('newListener', (event: string | symbol) => {
-      if (event === 'batch' || event === 'record') this.#schedulePump();
+      if (event === 'batch' || event === 'record') this.#schedule();
     });
   }
 
@@ -177,11 +145,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
    * Throws {@link InvalidArgumentError} for an invalid request.
    */
   subscribe(request: SubscriptionRequest): number {
-    const sub = nativeSubscription(request);
-    if (this.#state === 'closing' || this.#state === 'closed') {
-      throw new LiveError('The live client is closed', 'INVALID_STATE');
-    }
-    return this.#native.subscribe(sub);
+    return this.#session.subscribe(request, this.#halted());
   }
 
   /**
@@ -192,14 +156,14 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
   start(): Promise<Metadata> {
     if (this.#start) return this.#start.promise;
     if (this.#state === 'closing' || this.#state === 'closed') {
-      return Promise.reject(this.#abortError ?? new LiveError('The live client is closed', 'INVALID_STATE'));
+      return Promise.reject(this.#session.closedError());
     }
     if (this.#state !== 'idle') {
       return Promise.reject(new LiveError('The live client was already started', 'INVALID_STATE'));
     }
     const start = new Deferred<Metadata>();
     try {
-      this.#native.start(this.#onEvent);
+      this.#native.start(this.#onWake);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -210,7 +174,9 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
 
   /**
    * Stops the session: the native thread ends, queued records are dropped,
-   * iterators finish, `close` is emitted. Idempotent; resolves once closed.
+   * iterators finish, `close` is emitted. No `record` or `batch` event
+   * follows once it returns, even when called inside a listener.
+   * Idempotent; resolves once closed.
    */
   close(): Promise<void> {
     this.#closed ??= new Deferred<void>();
@@ -218,8 +184,12 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     this.#state = 'closing';
     clearTimeout(this.#restartTimer);
     this.#restartTimer = undefined;
+    this.#inbox.length = 0;
+    this.#cursor = undefined;
     const endFollows = this.#native.close();
-    if (!endFollows) {
+    if (endFollows) {
+      this.#schedule();  // pulls the end item
+    } else {
       // No thread to wait for (never started, or between reconnect attempts).
       process.nextTick(() => this.#finish());
     }
@@ -234,14 +204,13 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
   /** Stops delivering records; the native thread stops reading once its queue is full. */
   pause(): this {
     this.#userPaused = true;
-    this.#updateFlow();
     return this;
   }
 
   /** Resumes delivery after {@link pause}. */
   resume(): this {
     this.#userPaused = false;
-    this.#schedulePump();
+    this.#schedule();
     return this;
   }
 
@@ -255,6 +224,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     this.#referenced = false;
     this.#native.unref();
     this.#restartTimer?.unref();
+    this.#slice?.unref();
     return this;
   }
 
@@ -263,22 +233,23 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     this.#referenced = true;
     this.#native.ref();
     this.#restartTimer?.ref();
+    this.#slice?.ref();
     return this;
   }
 
   /** The gateway's session id, once authenticated. */
   get sessionId(): string | undefined {
-    return this.#native.sessionId() || undefined;
+    return this.#session.sessionId;
   }
 
   /** Every subscription made, in order, with its id. */
   get subscriptions(): Subscription[] {
-    return this.#native.subscriptions().map(subscriptionFromNative);
+    return this.#session.subscriptions;
   }
 
   /** The metadata of the current session, once started. */
   get metadata(): Metadata | undefined {
-    return this.#metadata;
+    return this.#session.metadata;
   }
 
   /**
@@ -304,28 +275,32 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
 
   /**
    * Every record, in order. Ends when the client closes; throws the
-   * session's {@link LiveError} if it fails. Slower per record than
-   * {@link batches}, which avoids a promise per record.
+   * session's {@link LiveError} if it fails. Leaving the loop early
+   * (`break`, `return`, a throw) closes the client, as with Node streams.
+   * Slower per record than {@link batches}, which avoids a promise per record.
    */
   async *records(): AsyncGenerator<AnyRecord, void, undefined> {
     for await (const batch of this.batches()) yield* batch;
   }
 
-  /** Every batch of records, in order; each iterator gets every batch. */
+  /**
+   * Every batch of records, in order; each iterator gets every batch.
+   * Leaving the loop early (`break`, `return`, a throw) closes the client.
+   */
   batches(): AsyncIterableIterator<RecordBatch> {
     const sink = new BatchSink();
-    if (this.#state === 'closed') sink.end(this.#finalError ?? this.#abortError);
+    if (this.#state === 'closed') sink.end(this.#finalError ?? this.#session.abortError);
     else this.#sinks.add(sink);
     const detach = (): void => {
       this.#sinks.delete(sink);
-      this.#updateFlow();
+      this.#schedule();
     };
-    this.#schedulePump();
+    this.#schedule();
     const iterator: AsyncIterableIterator<RecordBatch> = {
       next: () => {
         const batch = sink.queue.shift();
         if (batch) {
-          this.#updateFlow();
+          this.#schedule();
           return Promise.resolve({ value: batch, done: false });
         }
         if (sink.done) {
@@ -338,14 +313,17 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
           return Promise.resolve({ value: undefined, done: true });
         }
         sink.waiter = new Deferred();
-        this.#updateFlow();
+        this.#schedule();
         return sink.waiter.promise;
       },
-      return: () => {
+      // Leaving a for-await loop early: the client closes, so nothing keeps
+      // the process alive unnoticed.
+      return: async () => {
         sink.done = true;
         sink.queue.length = 0;
         detach();
-        return Promise.resolve({ value: undefined, done: true });
+        await this.close();
+        return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() {
         return iterator;
@@ -356,26 +334,29 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
 
   // -- native events ---------------------------------------------------------
 
-  #onMetadata(started: NativeStarted): boolean {
-    if (this.#state === 'closing' || this.#state === 'closed') return true;
-    const metadata = metadataFromNative(started.metadata);
-    this.#metadata = metadata;
-    this.#version = started.version;
-    this.#tsOut = started.tsOut;
-    const outage = this.#outage;
-    this.#state = 'streaming';
-    if (outage) {
-      const event: ReconnectEvent = {
-        attempt: this.#attempt,
-        error: outage.error,
-        lastTs: outage.lastTs,
-        firstTs: metadata.start,
-        sessionId: this.#native.sessionId(),
-      };
-      this.#outage = undefined;
-      this.#attempt = 0;
-      this.emit('reconnect', event);
+  /** Handles one queued item; false to end the slice (let awaiting code run first). */
+  #onItem(item: NativeLiveItem): boolean {
+    switch (item[0]) {
+      case EVENT_METADATA:
+        return this.#onMetadata(item[1]);
+      case EVENT_BATCH:
+        this.#onBatch(item[1]);
+        return true;
+      case EVENT_ERROR:
+        this.#onError(item[1]);
+        return true;
+      case EVENT_END:
+        this.#onEnd();
+        return false;
     }
+  }
+
+  #onMetadata(started: NativeStarted): boolean {
+    if (this.#halted()) return true;
+    const metadata = this.#session.started(started);
+    this.#state = 'streaming';
+    const reconnected = this.#session.reconnect?.restarted(metadata.start, this.#native.sessionId());
+    if (reconnected) this.emit('reconnect', reconnected);
     const start = this.#start;
     this.#start = undefined;
     start?.resolve(metadata);
@@ -385,16 +366,9 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
   }
 
   #onBatch(raw: NativeLiveBatch): void {
-    if (this.#state === 'closing' || this.#state === 'closed') return;
-    const batch = new RecordBatch(raw.buffer, raw.count, this.#version, this.#tsOut);
-    if (raw.symbolMappings > 0) {
-      // Before delivery, so listeners can resolve the batch's own records.
-      for (const rec of batch) {
-        if (rec.rtype === RType.SymbolMapping) this.symbolMap.onRecord(rec);
-      }
-    }
-    this.#inbox.push(batch);
-    this.#pump();
+    if (this.#halted()) return;
+    // Before delivery: the symbol map already knows the batch's own mappings.
+    this.#inbox.push(this.#session.batch(raw));
   }
 
   #onError(error: LiveError): void {
@@ -407,10 +381,9 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
       start.reject(error);
       return;
     }
-    const policy = this.#reconnect;
-    if (policy && isRetriable(error) && this.#attempt < policy.maxAttempts) {
-      this.#attempt++;
-      this.#outage ??= { error, lastTs: this.#native.lastTsEvent() };
+    const delay = this.#session.reconnect?.failed(error, this.#native.lastTsEvent());
+    if (delay !== undefined) {
+      this.#restartDelay = delay;
       this.#state = 'reconnecting';
       return;  // restarted once the thread has ended (#onEnd)
     }
@@ -419,18 +392,16 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
 
   #onEnd(): void {
     if (this.#state === 'reconnecting') {
-      const policy = this.#reconnect!;
-      const delay = policy.delay(this.#attempt, this.#outage!.error);
       this.#restartTimer = setTimeout(() => {
         this.#restartTimer = undefined;
         if (this.#state !== 'reconnecting') return;
         try {
-          this.#native.restart(this.#onEvent);
+          this.#native.restart(this.#onWake);
         } catch (e) {
           this.#fail(e as LiveError);
           this.#finish();
         }
-      }, delay);
+      }, this.#restartDelay);
       if (!this.#referenced) this.#restartTimer.unref();
       return;
     }
@@ -454,15 +425,17 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     this.#state = 'closed';
     // Final even after a failure: frees the session for good.
     this.#native.close();
-    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#session.dispose();
     this.#inbox.length = 0;
     this.#cursor = undefined;
+    if (this.#slice) clearImmediate(this.#slice);
+    this.#slice = undefined;
     const start = this.#start;
     this.#start = undefined;
     start?.reject(
-      this.#abortError ?? this.#finalError ?? new LiveError('The live client was closed before the session started', 'ABORTED'),
+      this.#session.abortError ?? this.#finalError ?? new LiveError('The live client was closed before the session started', 'ABORTED'),
     );
-    for (const sink of this.#sinks) sink.end(this.#abortError);
+    for (const sink of this.#sinks) sink.end(this.#session.abortError);
     this.#sinks.clear();
     this.#closed ??= new Deferred<void>();
     this.#closed.resolve();
@@ -470,52 +443,89 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
   }
 
   // -- delivery ---------------------------------------------------------------
+  //
+  // Records are delivered in slices, one per turn of the event loop (from
+  // setImmediate), each bounded by SLICE_MS: however slow the consumer, timers
+  // and I/O keep their turn. A slice first delivers what JS holds, then pulls
+  // from the native queue while the consumers have room. When the queue is
+  // empty the native side wakes us on its next item; when the consumers are
+  // full (or paused) they schedule the next slice as they free up. A listener
+  // that throws ends the slice: the exception reaches 'uncaughtException' as
+  // with any event source, and the next slice carries on with the next record.
+
+  #schedule(): void {
+    if (this.#slice || this.#state === 'closed') return;
+    this.#slice = setImmediate(this.#runSlice);
+    if (!this.#referenced) this.#slice.unref();
+  }
+
+  readonly #runSlice = (): void => {
+    this.#slice = undefined;
+    let more = true;
+    try {
+      more = this.#deliverSlice(performance.now() + SLICE_MS);
+    } finally {
+      if (more) this.#schedule();
+    }
+  };
+
+  #halted(): boolean {
+    return this.#state === 'closing' || this.#state === 'closed';
+  }
 
   #hasConsumers(): boolean {
     return this.#sinks.size > 0 || this.listenerCount('batch') > 0 || this.listenerCount('record') > 0;
   }
 
-  #schedulePump(): void {
-    if (this.#pumpScheduled) return;
-    this.#pumpScheduled = true;
-    // Listeners are added after 'newListener' fires: deliver on the next tick.
-    process.nextTick(() => {
-      this.#pumpScheduled = false;
-      this.#pump();
-    });
+  /** Whether JS may take another batch from the native queue. */
+  #hasRoom(): boolean {
+    if (this.#halted()) return true;  // draining to the end item; batches are dropped natively
+    if (this.#userPaused || this.#inbox.length >= HIGH_WATER) return false;
+    for (const sink of this.#sinks) if (sink.queue.length >= HIGH_WATER) return false;
+    return true;
   }
 
-  #pump(): void {
-    while (this.#inbox.length > 0 && !this.#userPaused && this.#hasConsumers()) {
+  /** One slice; returns whether another should follow at once. */
+  #deliverSlice(deadline: number): boolean {
+    for (;;) {
+      if (this.#state === 'closed') return false;
+      if (!this.#deliverHeld(deadline)) return true;
+      if (!this.#hasRoom()) return false;  // the consumers schedule us when they have room
+      const item = this.#native.next();
+      if (item === null) return false;  // the native side wakes us
+      if (!this.#onItem(item)) return true;
+      if (performance.now() > deadline) return true;
+    }
+  }
+
+  /** Delivers the batches JS holds; false when the slice's time ran out first. */
+  #deliverHeld(deadline: number): boolean {
+    while (this.#inbox.length > 0 && !this.#userPaused && !this.#halted() && this.#hasConsumers()) {
       const head = this.#inbox[0]!;
       if (!this.#batchEmitted) {
         this.#batchEmitted = true;
+        // Set first: if a batch listener throws, the records still follow.
+        this.#cursor = this.listenerCount('record') > 0 ? head[Symbol.iterator]() : undefined;
         for (const sink of this.#sinks) sink.push(head);
         if (this.listenerCount('batch') > 0) this.emit('batch', head);
-        if (this.listenerCount('record') > 0) this.#cursor = head[Symbol.iterator]();
       }
       const cursor = this.#cursor;
       if (cursor) {
+        let n = 0;
         for (let r = cursor.next(); !r.done; r = cursor.next()) {
+          if (this.#halted()) return true;
           this.emit('record', r.value);
-          if (this.#userPaused) break;  // pause() inside a listener takes effect at once
+          // pause() and close() inside a listener take effect at once.
+          if (this.#userPaused || this.#halted()) return true;
+          if ((++n & 63) === 0 && performance.now() > deadline) return false;
         }
-        if (this.#userPaused) break;
         this.#cursor = undefined;
       }
-      if (this.#inbox[0] === head) this.#inbox.shift();
+      if (this.#halted()) return true;
+      this.#inbox.shift();
       this.#batchEmitted = false;
+      if (performance.now() > deadline) return false;
     }
-    this.#updateFlow();
-  }
-
-  #updateFlow(): void {
-    if (this.#state === 'closed') return;
-    let full = this.#userPaused || this.#inbox.length >= HIGH_WATER;
-    for (const sink of this.#sinks) if (sink.queue.length >= HIGH_WATER) full = true;
-    if (full === this.#nativePaused) return;
-    this.#nativePaused = full;
-    if (full) this.#native.pause();
-    else this.#native.resume();
+    return true;
   }
 }

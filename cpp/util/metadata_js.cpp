@@ -1,4 +1,4 @@
-#include "metadata_js.hpp"
+#include "util/metadata_js.hpp"
 
 #include "databento/dbn_error.hpp"
 
