@@ -51,18 +51,25 @@ export function blocking(port: number, extra: Partial<LiveThreadedOptions> = {})
 export const ROOT_DIR = new URL('..', import.meta.url).pathname;
 
 // Workers and child processes load the TypeScript sources through a tiny
-// loader hook that transpiles them with the project's own TypeScript.
+// loader hook that transpiles them with the project's own TypeScript. The
+// output is cached by content in the temp directory: on a busy machine,
+// loading TypeScript and transpiling the generated layouts in every child
+// takes many seconds.
 let loaderDir: string | undefined;
+const TS_CACHE = join(tmpdir(), 'databento-node-ts-cache');
 
 function loaderRegister(): string {
   loaderDir ??= mkdtempSync(join(tmpdir(), 'databento-live-loader-'));
   const ts = pathToFileURL(join(ROOT_DIR, 'node_modules/typescript/lib/typescript.js')).href;
   writeFileSync(
     join(loaderDir, 'hooks.mjs'),
-    `import { readFile } from 'node:fs/promises';
+    `import { readFile, writeFile, mkdir, rename } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from ${JSON.stringify(ts)};
+const CACHE = ${JSON.stringify(TS_CACHE)};
+let ts;
 export async function resolve(specifier, context, next) {
   if (specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
     const url = new URL(specifier, context.parentURL);
@@ -76,8 +83,18 @@ export async function resolve(specifier, context, next) {
 export async function load(url, context, next) {
   if (!url.endsWith('.ts')) return next(url, context);
   const source = await readFile(fileURLToPath(url), 'utf8');
-  const out = ts.transpileModule(source, { fileName: fileURLToPath(url), compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-  return { format: 'module', source: out.outputText, shortCircuit: true };
+  const cached = join(CACHE, createHash('sha256').update(url).update('\\0').update(source).digest('hex') + '.js');
+  try {
+    return { format: 'module', source: await readFile(cached, 'utf8'), shortCircuit: true };
+  } catch {}
+  ts ??= (await import(${JSON.stringify(ts)})).default;
+  const out = ts.transpileModule(source, { fileName: fileURLToPath(url), compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  try {
+    await mkdir(CACHE, { recursive: true });
+    await writeFile(cached + '.' + process.pid, out);
+    await rename(cached + '.' + process.pid, cached);
+  } catch {}
+  return { format: 'module', source: out, shortCircuit: true };
 }
 `,
   );
