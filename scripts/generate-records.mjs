@@ -161,6 +161,26 @@ function cppStruct(layout, name, indent = '') {
   return out.join('\n');
 }
 
+// RecordLayoutSize(rtype, version): the decoder rejects records shorter than it.
+function cppLayoutSizeFn() {
+  const rtypes = [...new Set(RECORDS.flatMap((r) => r.rtypes))].sort((a, b) => a - b);
+  const sizeOf = (rtype, v) => RECORDS.find((r) => r.rtypes.includes(rtype) && r.versions.includes(v)).size;
+  const out = [];
+  out.push('// Size in bytes (without a ts_out suffix) of the layout of `rtype` in DBN');
+  out.push('// `version` (1 to 3); 0 for an rtype without a known layout.');
+  out.push('constexpr std::size_t RecordLayoutSize(std::uint8_t rtype, std::uint8_t version) {');
+  out.push('  switch (rtype) {');
+  for (const rtype of rtypes) {
+    const [v1, v2, v3] = VERSIONS.map((v) => sizeOf(rtype, v));
+    const expr = v1 === v2 && v2 === v3 ? `${v3}` : `version <= 1 ? ${v1} : version == 2 ? ${v2} : ${v3}`;
+    out.push(`    case 0x${hex(rtype)}: return ${expr};`);
+  }
+  out.push('    default: return 0;');
+  out.push('  }');
+  out.push('}');
+  return out.join('\n');
+}
+
 function genRecordsHpp() {
   const out = [];
   out.push(`// ${BANNER}.`);
@@ -172,6 +192,7 @@ function genRecordsHpp() {
   out.push('#pragma once');
   out.push('');
   out.push('#include <array>');
+  out.push('#include <cstddef>');
   out.push('#include <cstdint>');
   out.push('');
   out.push('namespace databento {');
@@ -185,6 +206,8 @@ function genRecordsHpp() {
     for (const alias of r.aliases ?? []) out.push(`using ${alias} = ${r.cpp.name};`);
     out.push('');
   }
+  out.push(cppLayoutSizeFn());
+  out.push('');
   out.push('}  // namespace databento');
   for (const version of [1, 2]) {
     const ns = `v${version}`;

@@ -4,7 +4,7 @@
  * @module
  */
 import { DbnError } from '../errors.js';
-import { recordClassFor, UnknownRecord, type AnyRecord, type RecordClass } from '../generated/records.js';
+import { recordClassFor, recordSize, UnknownRecord, type AnyRecord, type RecordClass } from '../generated/records.js';
 import type { NativeBatch } from '../native.js';
 
 /**
@@ -84,7 +84,7 @@ export class RecordWalker implements Iterator<AnyRecord> {
   #view: DataView;
   #version: number;
   #offset = 0;
-  #rtype = -1;
+  #head = -1;
   #cls: RecordClass = UnknownRecord;
   readonly #batches: Iterator<RecordBatch> | undefined;
 
@@ -103,21 +103,19 @@ export class RecordWalker implements Iterator<AnyRecord> {
       if (!b || b.done) return { done: true, value: undefined };
       view = this.#view = b.value.view;
       this.#version = b.value.version;
-      this.#rtype = -1;
+      this.#head = -1;
       offset = 0;
     }
     const head = view.getUint16(offset, true); // hd.length, then rtype
     const length = (head & 0xff) * 4;
-    const rtype = head >>> 8;
-    if (length < 16) {
-      // Only a batch built by hand can hold this; walking on would never end.
-      throw new DbnError(`record at byte ${offset} of the batch has length ${length} (a record is at least 16 bytes)`, 'BAD_RECORD_LENGTH');
+    // Batches are mostly one layout: look the class up only when the header's
+    // (length, rtype) pair changes, so a record is never viewed with the class
+    // of a longer record of its rtype.
+    if (head !== this.#head) {
+      this.#cls = viewClass(view, offset, this.#version);
+      this.#head = head;
     }
-    // Batches are mostly one rtype: look the class up only when it changes.
-    if (rtype !== this.#rtype) {
-      this.#rtype = rtype;
-      this.#cls = recordClassFor(rtype, this.#version, length);
-    }
+    if (offset + length > view.byteLength) throw pastEnd(view, offset);
     this.#offset = offset + length;
     return { done: false, value: new this.#cls(view, offset) };
   }
@@ -133,3 +131,33 @@ export class RecordWalker implements Iterator<AnyRecord> {
 }
 
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+
+function pastEnd(view: DataView, offset: number): DbnError {
+  const length = view.getUint8(offset) * 4;
+  return new DbnError(`record at byte ${offset} of the batch has length ${length} but only ${view.byteLength - offset} bytes are left`, 'BAD_RECORD_LENGTH');
+}
+
+/**
+ * The view class for the record at `offset`, or a DbnError for a record no
+ * view can read safely. The decoder rejects such records already; a batch
+ * built by hand (`new RecordBatch(...)`) can still hold them.
+ */
+function viewClass(view: DataView, offset: number, version: number): RecordClass {
+  const length = view.getUint8(offset) * 4;
+  const rtype = view.getUint8(offset + 1);
+  if (length < 16) {
+    // Walking on would never end.
+    throw new DbnError(`record at byte ${offset} of the batch has length ${length} (a record is at least 16 bytes)`, 'BAD_RECORD_LENGTH');
+  }
+  const cls = recordClassFor(rtype, version, length);
+  const size = recordSize(rtype, version);
+  if (cls === UnknownRecord && size !== undefined) {
+    // A known rtype too short for any of its layouts: an UnknownRecord view
+    // would claim an rtype whose fields it cannot give.
+    throw new DbnError(
+      `record at byte ${offset} of the batch (rtype 0x${rtype.toString(16).padStart(2, '0')}) has ${length} bytes but its DBN v${version} layout needs ${size}`,
+      'BAD_RECORD_LENGTH',
+    );
+  }
+  return cls;
+}

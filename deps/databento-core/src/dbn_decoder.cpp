@@ -203,6 +203,10 @@ void DbnDecoder::SetVersions(std::uint8_t input_version, bool ts_out) {
       break;
   }
   upgrades_ = output_version_ != input_version_;
+  for (unsigned rtype = 0; rtype < min_length_.size(); ++rtype) {
+    min_length_[rtype] = static_cast<std::uint16_t>(
+        RecordLayoutSize(static_cast<std::uint8_t>(rtype), input_version_));
+  }
 }
 
 void DbnDecoder::Write(const std::uint8_t* data, std::size_t size) {
@@ -396,6 +400,12 @@ std::size_t DbnDecoder::Walk(std::uint8_t* dst, std::size_t capacity,
       break;  // incomplete record: wait for more input
     }
     const std::uint8_t rtype = base[pos + 1];
+    if (len < min_length_[rtype]) {
+      *error = "(rtype " + Hex(rtype) + ") has " + std::to_string(len) +
+               " bytes but its DBN v" + std::to_string(input_version_) +
+               " layout needs " + std::to_string(min_length_[rtype]);
+      break;
+    }
     if (upgrades_ && RecordChangesLayout(rtype, input_version_, output_version_)) {
       const std::size_t extra = ts_out_ ? 8 : 0;
       const std::size_t need = VersionedRecordSize(rtype, input_version_) + extra;
@@ -493,15 +503,19 @@ void DbnDecoder::Finish() {
                    "record before ending the stream"};
   }
   if (left != 0) {
-    const std::size_t len = static_cast<std::size_t>(buf_[pos_]) * 4;
-    if (len < sizeof(RecordHeader)) {
+    // An invalid record among the leftovers explains the end better than
+    // "truncated" does.
+    std::string error;
+    std::size_t count = 0;
+    std::size_t end_pos = 0;
+    Walk<false>(nullptr, static_cast<std::size_t>(-1), &count, &end_pos, &error);
+    if (!error.empty()) {
       throw DbnError{DbnErrorCode::BadRecordLength,
-                     "record at byte " + std::to_string(Position()) +
-                         " of the decoded DBN stream has length " +
-                         std::to_string(len) +
-                         " bytes (a record is at least 16): the data is "
-                         "corrupt or not DBN"};
+                     "record at byte " + std::to_string(consumed_ + end_pos) +
+                         " of the decoded DBN stream " + error +
+                         ": the data is corrupt or not DBN"};
     }
+    const std::size_t len = static_cast<std::size_t>(buf_[pos_]) * 4;
     throw DbnError{DbnErrorCode::TruncatedRecord,
                    "input ended inside a record: " + std::to_string(left) +
                        " of its " + std::to_string(len) +

@@ -18,6 +18,7 @@
 #include "databento/dbn_encoder.hpp"
 #include "databento/dbn_error.hpp"
 #include "databento/dbn_file_store.hpp"
+#include "databento/records.hpp"
 
 namespace {
 
@@ -237,4 +238,59 @@ TEST("a metadata header longer than the cap fails from its length field") {
   CHECK(Decode(bytes.data(), bytes.size(), 7, opts) > 0);
   opts.max_metadata_bytes = length - 1;
   CHECK(Decode(bytes.data(), bytes.size(), 7, opts) == -1);
+}
+
+namespace {
+
+// An MBO record of `len` bytes (its real layout is 56) with sequence `seq`.
+std::vector<std::uint8_t> MboRecord(std::size_t len, std::uint32_t seq) {
+  std::vector<std::uint8_t> rec(len);
+  rec[0] = static_cast<std::uint8_t>(len / 4);
+  rec[1] = 0xA0;
+  if (len >= 56) std::memcpy(rec.data() + 52, &seq, 4);
+  return rec;
+}
+
+}  // namespace
+
+TEST("a record shorter than its rtype's layout is rejected after the records before it") {
+  DbnDecoder::Options opts;
+  opts.has_metadata = false;
+  opts.fragment_version = 3;
+  std::vector<std::uint8_t> stream;
+  for (const auto& rec : {MboRecord(56, 1), MboRecord(64, 2), MboRecord(40, 3), MboRecord(56, 4)}) {
+    stream.insert(stream.end(), rec.begin(), rec.end());
+  }
+  for (const std::size_t chunk : {std::size_t{1}, std::size_t{13}, stream.size()}) {
+    DbnDecoder decoder{opts};
+    std::vector<std::uint8_t> out(4096);
+    std::size_t total = 0;
+    std::size_t bytes = 0;
+    bool rejected = false;
+    try {
+      for (std::size_t at = 0; at < stream.size(); at += chunk) {
+        decoder.Write(stream.data() + at, std::min(chunk, stream.size() - at));
+        std::size_t n = 0;
+        while (const std::size_t w = decoder.ReadRecords(out.data(), out.size(), &n)) {
+          total += n;
+          bytes += w;
+        }
+      }
+      decoder.Finish();
+    } catch (const DbnError& e) {
+      rejected = e.Code() == databento::DbnErrorCode::BadRecordLength;
+    }
+    CHECK(rejected);
+    CHECK(total == 2);  // the full and the longer (ts_out-sized) record
+    CHECK(bytes == 120);
+  }
+}
+
+TEST("the layout sizes the decoder enforces match the record structs") {
+  CHECK(databento::RecordLayoutSize(0xA0, 3) == sizeof(databento::MboMsg));
+  CHECK(databento::RecordLayoutSize(0x13, 1) == sizeof(databento::v1::InstrumentDefMsg));
+  CHECK(databento::RecordLayoutSize(0x13, 2) == sizeof(databento::v2::InstrumentDefMsg));
+  CHECK(databento::RecordLayoutSize(0x13, 3) == sizeof(databento::InstrumentDefMsg));
+  CHECK(databento::RecordLayoutSize(0x18, 2) == sizeof(databento::v2::StatMsg));
+  CHECK(databento::RecordLayoutSize(0x42, 3) == 0);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -76,10 +77,11 @@ class DbnDecoder {
   // Copies as many whole records as fit into dst (capacity must be at least
   // kMaxRecordBytes) and returns the bytes written; `count` receives the
   // number of records. Returns 0 when no whole record is buffered. A record
-  // that is invalid (length under 16 bytes, or an upgradable rtype shorter
-  // than its layout) throws BadRecordLength, but only once every valid
-  // record before it has been handed out; so does corrupt zstd data met
-  // while decompressing for this call (ZstdCorrupt).
+  // that is invalid (length under 16 bytes, or a known rtype shorter than its
+  // layout in the stream's DBN version) throws BadRecordLength, but only once
+  // every valid record before it has been handed out (a reader never gets a
+  // record whose fields would lie beyond its end); so does corrupt zstd data
+  // met while decompressing for this call (ZstdCorrupt).
   std::size_t ReadRecords(std::uint8_t* dst, std::size_t capacity,
                           std::size_t* count);
 
@@ -137,6 +139,8 @@ class DbnDecoder {
   std::uint8_t output_version_{};
   bool ts_out_{};
   bool upgrades_{};  // some rtypes of this stream change layout
+  // rtype -> least record length its input layout needs (0: unknown rtype).
+  std::array<std::uint16_t, 256> min_length_{};
   std::optional<DbnError> failure_;  // set once decoding failed: input is over
   bool failure_due_{};  // failure_ arose in a read: ReadRecords throws it
 };

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace databento {
@@ -334,6 +335,37 @@ struct SystemMsg {
   std::array<char, 303> msg;  // @16 Message text.
   std::uint8_t code;          // @319 Message category (SystemCode).
 };
+
+// Size in bytes (without a ts_out suffix) of the layout of `rtype` in DBN
+// `version` (1 to 3); 0 for an rtype without a known layout.
+constexpr std::size_t RecordLayoutSize(std::uint8_t rtype, std::uint8_t version) {
+  switch (rtype) {
+    case 0x00: return 48;
+    case 0x01: return 80;
+    case 0x0A: return 368;
+    case 0x11: return 56;
+    case 0x12: return 40;
+    case 0x13: return version <= 1 ? 360 : version == 2 ? 400 : 520;
+    case 0x14: return 112;
+    case 0x15: return version <= 1 ? 80 : version == 2 ? 320 : 320;
+    case 0x16: return version <= 1 ? 80 : version == 2 ? 176 : 176;
+    case 0x17: return version <= 1 ? 80 : version == 2 ? 320 : 320;
+    case 0x18: return version <= 1 ? 64 : version == 2 ? 64 : 80;
+    case 0x20: return 56;
+    case 0x21: return 56;
+    case 0x22: return 56;
+    case 0x23: return 56;
+    case 0x24: return 56;
+    case 0xA0: return 56;
+    case 0xB1: return 80;
+    case 0xC0: return 80;
+    case 0xC1: return 80;
+    case 0xC2: return 80;
+    case 0xC3: return 80;
+    case 0xC4: return 80;
+    default: return 0;
+  }
+}
 
 }  // namespace databento
 

@@ -1,0 +1,146 @@
+// Record views never read outside their own record: a record shorter than its
+// rtype's layout is rejected with a DbnError (by the decoder, and by the walker
+// for hand-built batches), never viewed with a class whose getters would read
+// the next record.
+import { describe, expect, it } from 'vitest';
+import { DbnDecoder, DbnEncoder, DbnError, DbnStore, MboMsg, RecordBatch, RType, UnknownRecord } from '../lib/index.js';
+
+const MBO = 56;
+
+/** An MBO record of `bytes` bytes (56, or 64 with a ts_out suffix); fields derived from `k`. */
+function mbo(k: number, bytes = MBO): Uint8Array {
+  const out = new Uint8Array(bytes);
+  const dv = new DataView(out.buffer);
+  dv.setUint8(0, bytes / 4);
+  dv.setUint8(1, RType.Mbo);
+  dv.setUint16(2, 1, true);
+  dv.setUint32(4, 100 + k, true);
+  dv.setBigUint64(8, 1_700_000_000_000_000_000n + BigInt(k), true);
+  if (bytes >= MBO) {
+    dv.setBigUint64(16, 1000n + BigInt(k), true); // order_id
+    dv.setBigInt64(24, 5_000_000_000n * BigInt(k + 1), true); // price
+    dv.setUint32(32, 10 + k, true); // size
+    dv.setUint8(38, 'A'.charCodeAt(0));
+    dv.setUint8(39, 'B'.charCodeAt(0));
+    dv.setUint32(52, k, true); // sequence
+  }
+  if (bytes === MBO + 8) dv.setBigUint64(MBO, 42n + BigInt(k), true); // ts_out
+  return out;
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const batchOf = (...records: Uint8Array[]) => {
+  const bytes = concat(...records);
+  return new RecordBatch(bytes.buffer as ArrayBuffer, records.length, 3, false);
+};
+
+const METADATA = { dataset: 'GLBX.MDP3', schema: 'mbo', start: 0n, stype_in: 'raw_symbol', stype_out: 'instrument_id', symbols: ['ES'] };
+const header = () => DbnEncoder.encode(METADATA, new Uint8Array(0));
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('a batch with records of one rtype and different lengths', () => {
+  it('views each record with the layout its own length allows', () => {
+    const batch = batchOf(mbo(0), mbo(1, MBO + 8), mbo(2), mbo(3, MBO + 8));
+    const seen = batch.records().map((r) => {
+      expect(r).toBeInstanceOf(MboMsg);
+      const m = r as MboMsg;
+      return [m.sequence, m.order_id, m.size, m.ts_out];
+    });
+    expect(seen).toEqual([
+      [0, 1000n, 10, undefined],
+      [1, 1001n, 11, 43n],
+      [2, 1002n, 12, undefined],
+      [3, 1003n, 13, 45n],
+    ]);
+  });
+
+  it('rejects a record shorter than its layout after a full one, instead of reading the next record', () => {
+    const batch = batchOf(mbo(0), mbo(1, 40), mbo(2));
+    const seen: unknown[] = [];
+    const err = thrown(() => {
+      for (const r of batch) seen.push(r.instrument_id);
+    });
+    expect(seen).toEqual([100]);
+    expect(err).toBeInstanceOf(DbnError);
+    expect(err).toMatchObject({ code: 'BAD_RECORD_LENGTH', message: expect.stringMatching(/rtype 0xa0\) has 40 bytes .* needs 56/) });
+    expect(() => batch.forEach(() => undefined)).toThrow(expect.objectContaining({ code: 'BAD_RECORD_LENGTH' }));
+  });
+
+  it('rejects a short record first in a batch, and a header-only record of a known rtype', () => {
+    expect(() => batchOf(mbo(0, 16)).records()).toThrow(expect.objectContaining({ code: 'BAD_RECORD_LENGTH' }));
+    expect(() => batchOf(mbo(0, 48), mbo(1)).records()).toThrow(expect.objectContaining({ code: 'BAD_RECORD_LENGTH' }));
+  });
+
+  it('gives a record of an unknown rtype an UnknownRecord view of its own bytes', () => {
+    const odd = mbo(5, 24);
+    odd[1] = 0x77;
+    const [a, b, c] = batchOf(mbo(0), odd, mbo(1)).records();
+    expect(a).toBeInstanceOf(MboMsg);
+    expect(b).toBeInstanceOf(UnknownRecord);
+    expect(b!.bytes()).toEqual(odd);
+    expect((c as MboMsg).sequence).toBe(1);
+  });
+
+  it('a record running past the end of a batch is a DbnError, not a RangeError', () => {
+    const bytes = concat(mbo(0), mbo(1).subarray(0, 40));
+    const batch = new RecordBatch(bytes.buffer as ArrayBuffer, 2, 3, false);
+    expect(() => batch.records()).toThrow(expect.objectContaining({ code: 'BAD_RECORD_LENGTH' }));
+  });
+});
+
+describe('the decoder and a record shorter than its layout', () => {
+  it('hands out the records before it, then throws BAD_RECORD_LENGTH', () => {
+    const bytes = concat(header(), mbo(0), mbo(1), mbo(2, 40), mbo(3));
+    const seen: number[] = [];
+    const err = thrown(() => {
+      for (const r of DbnStore.fromBytes(bytes)) seen.push((r as MboMsg).sequence);
+    });
+    expect(seen).toEqual([0, 1]);
+    expect(err).toBeInstanceOf(DbnError);
+    expect(err).toMatchObject({ code: 'BAD_RECORD_LENGTH', message: expect.stringMatching(/rtype 0xA0\) has 40 bytes but its DBN v3 layout needs 56/) });
+  });
+
+  it('does the same for fragments and in the push decoder, whatever the chunking', () => {
+    const frag = concat(mbo(0), mbo(1, 16), mbo(2));
+    expect(() => DbnStore.fromBytes(frag, { fragment: { version: 3 } }).toArray()).toThrow(
+      expect.objectContaining({ code: 'BAD_RECORD_LENGTH' }),
+    );
+    for (const chunk of [1, 7, 56, 200]) {
+      const decoder = new DbnDecoder({ fragment: { version: 3 } });
+      let count = 0;
+      const err = thrown(() => {
+        for (let at = 0; at < frag.length; at += chunk) count += decoder.write(frag.subarray(at, at + chunk))?.count ?? 0;
+        decoder.end();
+      });
+      expect(count).toBe(1);
+      expect(err).toMatchObject({ code: 'BAD_RECORD_LENGTH' });
+    }
+  });
+
+  it('passes longer records (a ts_out suffix) through, viewed with their layout', () => {
+    const bytes = concat(header(), mbo(0), mbo(1, MBO + 8), mbo(2));
+    const recs = DbnStore.fromBytes(bytes).toArray() as MboMsg[];
+    expect(recs.map((r) => [r.sequence, r.byteLength])).toEqual([
+      [0, 56],
+      [1, 64],
+      [2, 56],
+    ]);
+  });
+});
