@@ -488,15 +488,53 @@ function rtypeLiteralType(r) {
   return r.rtypes.map((x) => `0x${hex(x)}`).join(' | ');
 }
 
+function viewClassDoc(r) {
+  const schemas = r.schemas.length ? `Schemas: ${r.schemas.map((s) => `\`${s}\``).join(', ')}.` : 'Sent by the live gateway.';
+  return [
+    '/**',
+    ` * ${r.doc}`,
+    ' *',
+    ` * ${schemas} rtype ${rtypesText(r.rtypes)}. ${r.size} bytes; ${versionsText(r.versions)} layout.`,
+    ' */',
+  ].join('\n');
+}
+
+// The header getters every view class has as its own, so that each getter
+// only ever sees one kind of object (V8 keeps it monomorphic and inlined).
+function tsHeaderGetters(L) {
+  L.push('  /**');
+  L.push('   * @param dv DataView over the batch buffer holding the record.');
+  L.push('   * @param offset byte offset of the record (its header) within `dv`.');
+  L.push('   */');
+  L.push('  constructor(dv: DataView, offset: number) {');
+  L.push('    this._dv = dv;');
+  L.push('    this._o = offset;');
+  L.push('  }');
+  L.push('  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */');
+  L.push('  get length(): number {');
+  L.push('    return this._dv.getUint8(this._o);');
+  L.push('  }');
+  L.push('  /** Databento publisher id (dataset + venue); see `publisherById`. */');
+  L.push('  get publisher_id(): number {');
+  L.push('    return this._dv.getUint16(this._o + 2, true);');
+  L.push('  }');
+  L.push('  /** Numeric instrument id. */');
+  L.push('  get instrument_id(): number {');
+  L.push('    return this._dv.getUint32(this._o + 4, true);');
+  L.push('  }');
+  L.push('  /** Matching-engine receive time, UNIX nanoseconds. */');
+  L.push('  get ts_event(): bigint {');
+  L.push('    return this._dv.getBigUint64(this._o + 8, true);');
+  L.push('  }');
+}
+
 function tsRecordClass(r) {
   const L = [];
-  const schemas = r.schemas.length ? `Schemas: ${r.schemas.map((s) => `\`${s}\``).join(', ')}.` : 'Sent by the live gateway.';
-  L.push('/**');
-  L.push(` * ${r.doc}`);
-  L.push(' *');
-  L.push(` * ${schemas} rtype ${rtypesText(r.rtypes)}. ${r.size} bytes; ${versionsText(r.versions)} layout.`);
-  L.push(' */');
-  L.push(`export class ${r.name} extends Record {`);
+  // A base class whose prototype chain is set to Record's below: constructing
+  // a derived class is several times slower on V8, and a view is built per record.
+  L.push(`export interface ${r.name} extends Record {}`);
+  L.push(...viewClassDoc(r).split('\n'));
+  L.push(`export class ${r.name} {`);
   L.push('  /** Record types this class views. */');
   L.push(`  static readonly RTYPES: readonly number[] = [${r.rtypes.map((x) => `0x${hex(x)}`).join(', ')}];`);
   L.push('  /** DBN versions whose records use this layout. */');
@@ -504,8 +542,9 @@ function tsRecordClass(r) {
   L.push('  /** Size of the record in bytes, without a ts_out suffix. */');
   L.push(`  static readonly SIZE: number = ${r.size};`);
   L.push('');
+  tsHeaderGetters(L);
   L.push(`  /** Record type code (${rtypesText(r.rtypes)}). */`);
-  L.push(`  override get rtype(): ${rtypeLiteralType(r)} {`);
+  L.push(`  get rtype(): ${rtypeLiteralType(r)} {`);
   L.push(`    return this._dv.getUint8(this._o + 1) as ${rtypeLiteralType(r)};`);
   L.push('  }');
   for (const f of dataFields(r)) {
@@ -539,7 +578,7 @@ function tsRecordClass(r) {
     ['toJSON', `${r.name}JSON`, true],
   ]) {
     L.push(`  /** Plain object in Databento's JSON shape${conv ? ', 64-bit integers as decimal strings' : ', 64-bit integers as bigint'}. */`);
-    L.push(`  override ${method}(): ${iface} {`);
+    L.push(`  ${method}(): ${iface} {`);
     L.push('    return {');
     for (const f of order) {
       if (f.type === 'header') L.push(`      hd: this.${conv ? '_hdJSON' : '_hdObject'}(),`);
@@ -550,6 +589,7 @@ function tsRecordClass(r) {
     L.push('  }');
   }
   L.push('}');
+  L.push(`Object.setPrototypeOf(${r.name}.prototype, Record.prototype);`);
   L.push('');
   for (const [iface, conv] of [[`${r.name}Object`, false], [`${r.name}JSON`, true]]) {
     L.push(`/** ${r.name} as returned by \`${conv ? 'toJSON' : 'toObject'}()\`. */`);
@@ -614,24 +654,58 @@ function genRecordsTs() {
   L.push('');
   for (const level of LEVELS) L.push(tsLevelClass(level));
   for (const r of RECORDS) L.push(tsRecordClass(r));
+  L.push('export interface UnknownRecord extends Record {}');
   L.push('/**');
-  L.push(' * A record whose rtype (or size) this library does not know. Only the header');
-  L.push(' * fields are readable; `bytes()` gives the raw record.');
+  L.push(' * A record whose rtype this library does not know. Only the header fields');
+  L.push(' * are readable; `bytes()` gives the raw record.');
   L.push(' */');
-  L.push('export class UnknownRecord extends Record {');
+  L.push('export class UnknownRecord {');
   L.push('  /** Record types this class views (any not listed elsewhere). */');
   L.push('  static readonly RTYPES: readonly number[] = [];');
   L.push('  /** DBN versions whose records use this layout. */');
   L.push(`  static readonly VERSIONS: readonly number[] = [${VERSIONS.join(', ')}];`);
   L.push('  /** Size of the part this class can read: the header. */');
   L.push(`  static readonly SIZE: number = ${HEADER.size};`);
+  L.push('');
+  tsHeaderGetters(L);
+  L.push('  /** Record type code: one without a layout in this library (see {@link UnknownRType}). */');
+  L.push('  get rtype(): UnknownRType {');
+  L.push('    return this._dv.getUint8(this._o + 1) as UnknownRType;');
+  L.push('  }');
   L.push('}');
+  L.push('Object.setPrototypeOf(UnknownRecord.prototype, Record.prototype);');
+  L.push('');
+  const known = new Set(RECORDS.flatMap((r) => r.rtypes));
+  const unknown = Array.from({ length: 256 }, (_, i) => i).filter((i) => !known.has(i));
+  L.push('/**');
+  L.push(' * The rtype of an {@link UnknownRecord}: any byte value that is none of the');
+  L.push(' * known {@link RType} values, so comparing `rec.rtype` with an RType narrows');
+  L.push(' * a record union to the classes of that rtype (`if (rec.rtype === RType.Mbo)');
+  L.push(' * rec.order_id`), and the `default` of a `switch (rec.rtype)` holds the rest.');
+  L.push(' */');
+  L.push('export type UnknownRType =');
+  for (let i = 0; i < unknown.length; i += 16) {
+    L.push(`  | ${unknown.slice(i, i + 16).map((x) => `0x${hex(x)}`).join(' | ')}${i + 16 >= unknown.length ? ';' : ''}`);
+  }
   L.push('');
   L.push('/** Every known record view; `rtype` narrows it. */');
   L.push(`export type KnownRecord =\n${RECORDS.map((r) => `  | ${r.name}`).join('\n')};`);
   L.push('');
-  L.push('/** Any record view {@link recordClassFor} can return. */');
+  L.push('/**');
+  L.push(' * Any record view: what stores, batches, the live clients and historical');
+  L.push(' * ranges give. `rtype` is its discriminant: `if (rec.rtype === RType.Mbo)`');
+  L.push(' * narrows it to `MboMsg`, `switch (rec.rtype)` to the class of each case');
+  L.push(' * (an rtype whose layout changed between DBN versions narrows to every');
+  L.push(' * version\'s class, e.g. `InstrumentDefMsg | InstrumentDefMsgV2 | InstrumentDefMsgV1`;');
+  L.push(' * `instanceof` tells them apart). Records of rtypes without a layout here are');
+  L.push(' * {@link UnknownRecord}s: test with {@link isKnownRecord}.');
+  L.push(' */');
   L.push('export type AnyRecord = KnownRecord | UnknownRecord;');
+  L.push('');
+  L.push('/** Whether `rec` has a known layout (is not an {@link UnknownRecord}); narrows to {@link KnownRecord}. */');
+  L.push('export function isKnownRecord(rec: AnyRecord): rec is KnownRecord {');
+  L.push('  return !(rec instanceof UnknownRecord);');
+  L.push('}');
   L.push('');
   L.push('/** A record view class: constructed over (batch DataView, record byte offset). */');
   L.push('export interface RecordClass<R extends AnyRecord = AnyRecord> {');

@@ -144,3 +144,74 @@ describe('the decoder and a record shorter than its layout', () => {
     ]);
   });
 });
+
+describe('forEach and replay hand out one view per view class, re-pointed', () => {
+  const batch = () => batchOf(mbo(0), mbo(1, MBO + 8), mbo(2), mbo(3));
+
+  it('reads every record through views valid during the callback; clone() and bytes() keep one', () => {
+    const seen: number[] = [];
+    const views = new Set<unknown>();
+    const kept: MboMsg[] = [];
+    const raw: Uint8Array[] = [];
+    const n = batch().forEach((r) => {
+      const m = r as MboMsg;
+      seen.push(m.sequence);
+      views.add(m);
+      kept.push(m.clone());
+      raw.push(m.bytes());
+    });
+    expect(n).toBe(4);
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect(views.size).toBe(1); // one per view class: 56- and 64-byte records share MboMsg
+    expect(kept.map((r) => [r.sequence, r.order_id, r.ts_out])).toEqual([
+      [0, 1000n, undefined],
+      [1, 1001n, 43n],
+      [2, 1002n, undefined],
+      [3, 1003n, undefined],
+    ]);
+    expect(kept[0]).toBeInstanceOf(MboMsg);
+    expect(kept[0]).not.toBe(kept[2]);
+    expect(raw[2]).toEqual(mbo(2));
+  });
+
+  it('stops when the callback returns false and counts the records visited', () => {
+    const seen: number[] = [];
+    expect(batch().forEach((r) => (seen.push((r as MboMsg).sequence), seen.length < 2))).toBe(2);
+    expect(seen).toEqual([0, 1]);
+  });
+
+  it('a nested forEach over another batch does not disturb the outer view', () => {
+    const outer: number[] = [];
+    batch().forEach((r) => {
+      const m = r as MboMsg;
+      batchOf(mbo(9)).forEach(() => undefined);
+      outer.push(m.sequence);
+    });
+    expect(outer).toEqual([0, 1, 2, 3]);
+  });
+
+  it('replay over a store gives the same records as for...of', () => {
+    const bytes = concat(header(), ...Array.from({ length: 3000 }, (_, k) => mbo(k, k % 7 === 0 ? MBO + 8 : MBO)));
+    const store = DbnStore.fromBytes(bytes);
+    const viaReplay: number[] = [];
+    expect(store.replay((r) => void viaReplay.push((r as MboMsg).sequence))).toBe(3000);
+    expect(viaReplay).toEqual(store.toArray().map((r) => (r as MboMsg).sequence));
+  });
+
+  it('for...of views stay valid when held', () => {
+    const held = [...batch()] as MboMsg[];
+    expect(held.map((r) => r.sequence)).toEqual([0, 1, 2, 3]);
+    expect(new Set(held).size).toBe(4);
+  });
+});
+
+describe('RecordBatch.length', () => {
+  it('is the record count, as for an array', () => {
+    const b = batchOf(mbo(0), mbo(1), mbo(2));
+    expect(b.length).toBe(3);
+    expect(b.length).toBe(b.count);
+    let total = 0;
+    for (const x of [b, batchOf(mbo(3))]) total += x.length;
+    expect(total).toBe(4);
+  });
+});

@@ -9,11 +9,13 @@ import type { NativeBatch } from '../native.js';
 
 /**
  * Records as they cross from the native decoder: whole DBN records (header
- * included) packed back to back in one `ArrayBuffer`. Iterating yields a
- * typed view per record; views stay valid as long as you hold them (each
- * batch has its own buffer, never reused). The buffer can be transferred to
- * another thread (`postMessage(batch.buffer, [batch.buffer])`) and wrapped
- * there with `new RecordBatch(buffer, count, version, tsOut)`.
+ * included) packed back to back in one `ArrayBuffer`. Iterating
+ * (`for (const rec of batch)`, `records()`) yields a new typed view per
+ * record, valid as long as you hold it (each batch has its own buffer, never
+ * reused); {@link forEach} is faster and re-points one view per record layout.
+ * The buffer can be transferred to another thread
+ * (`postMessage(batch.buffer, [batch.buffer])`) and wrapped there with
+ * `new RecordBatch(buffer, count, version, tsOut)`.
  */
 export class RecordBatch implements Iterable<AnyRecord> {
   /** The records' bytes. */
@@ -40,6 +42,11 @@ export class RecordBatch implements Iterable<AnyRecord> {
     return new RecordBatch(batch.buffer, batch.count, version, tsOut);
   }
 
+  /** Number of records in the batch (the same as {@link count}, as for an array). */
+  get length(): number {
+    return this.count;
+  }
+
   /** Total bytes of the records. */
   get byteLength(): number {
     return this.buffer.byteLength;
@@ -50,7 +57,11 @@ export class RecordBatch implements Iterable<AnyRecord> {
     return new Uint8Array(this.buffer);
   }
 
-  /** Iterates over the records in order, one typed view each (`for (const rec of batch)`). */
+  /**
+   * Iterates over the records in order, a new typed view each
+   * (`for (const rec of batch)`). The iterator refills one result object, so
+   * read `result.value` before calling `next()` again (as `for...of` does).
+   */
   [Symbol.iterator](): Iterator<AnyRecord> {
     return new RecordWalker(this);
   }
@@ -63,51 +74,86 @@ export class RecordBatch implements Iterable<AnyRecord> {
   /**
    * Calls `fn` for every record; stops early when `fn` returns `false`.
    * Returns the number of records visited.
+   *
+   * The fast path: `fn` gets one view object per view class, re-pointed
+   * to each record in turn, so a view is valid only until `fn` returns. To
+   * keep a record, keep `rec.clone()` (a view of its own) or `rec.bytes()`.
    */
   forEach(fn: (record: AnyRecord) => unknown): number {
-    const it = new RecordWalker(this);
+    const view = this.view;
+    const end = view.byteLength;
+    const cursors = new CursorCache(view, this.version);
+    let head = -1;
+    let rec: AnyRecord | undefined;
     let n = 0;
-    for (let r = it.next(); !r.done; r = it.next()) {
+    for (let offset = 0; offset < end; ) {
+      const h = view.getUint16(offset, true); // hd.length, then rtype
+      const next = offset + (h & 0xff) * 4;
+      if (h !== head) {
+        rec = cursors.at(offset);
+        head = h;
+      }
+      if (next > end) throw pastEnd(view, offset);
+      rec!._o = offset;
       n++;
-      if (fn(r.value) === false) break;
+      if (fn(rec!) === false) break;
+      offset = next;
     }
     return n;
   }
 }
 
+/** One re-pointable view per view class met in a batch. */
+class CursorCache {
+  readonly #view: DataView;
+  readonly #version: number;
+  readonly #views: AnyRecord[] = [];
+
+  constructor(view: DataView, version: number) {
+    this.#view = view;
+    this.#version = version;
+  }
+
+  /** The view of the layout of the record at `offset`. */
+  at(offset: number): AnyRecord {
+    const cls = viewClass(this.#view, offset, this.#version);
+    for (const v of this.#views) if (v.constructor === cls) return v;
+    const v = new cls(this.#view, offset);
+    this.#views.push(v);
+    return v;
+  }
+}
+
 /**
- * Walks the records of one batch, or of a sequence of batches. A plain
- * iterator object rather than a generator: this is the innermost loop of
- * every read, and it stays on V8's fast path.
+ * Walks the records of one batch, or of a sequence of batches, a new view
+ * per record. A plain iterator object rather than a generator: this is the
+ * innermost loop of every `for...of`, and it stays small enough for V8 to
+ * inline.
  */
 export class RecordWalker implements Iterator<AnyRecord> {
   #view: DataView;
+  #end: number;
   #version: number;
   #offset = 0;
   #head = -1;
   #cls: RecordClass = UnknownRecord;
+  readonly #result: IteratorYieldResult<AnyRecord> = { done: false, value: undefined as unknown as AnyRecord };
   readonly #batches: Iterator<RecordBatch> | undefined;
 
   /** Walks `batch`, then every batch `more` yields. */
   constructor(batch: RecordBatch | undefined, more?: Iterator<RecordBatch>) {
     this.#view = batch?.view ?? EMPTY_VIEW;
+    this.#end = this.#view.byteLength;
     this.#version = batch?.version ?? 3;
     this.#batches = more;
   }
 
   next(): IteratorResult<AnyRecord> {
-    let offset = this.#offset;
-    let view = this.#view;
-    while (offset >= view.byteLength) {
-      const b = this.#batches?.next();
-      if (!b || b.done) return { done: true, value: undefined };
-      view = this.#view = b.value.view;
-      this.#version = b.value.version;
-      this.#head = -1;
-      offset = 0;
-    }
+    const offset = this.#offset;
+    if (offset >= this.#end) return this.#nextBatch();
+    const view = this.#view;
     const head = view.getUint16(offset, true); // hd.length, then rtype
-    const length = (head & 0xff) * 4;
+    const next = offset + (head & 0xff) * 4;
     // Batches are mostly one layout: look the class up only when the header's
     // (length, rtype) pair changes, so a record is never viewed with the class
     // of a longer record of its rtype.
@@ -115,9 +161,25 @@ export class RecordWalker implements Iterator<AnyRecord> {
       this.#cls = viewClass(view, offset, this.#version);
       this.#head = head;
     }
-    if (offset + length > view.byteLength) throw pastEnd(view, offset);
-    this.#offset = offset + length;
-    return { done: false, value: new this.#cls(view, offset) };
+    if (next > this.#end) throw pastEnd(view, offset);
+    this.#offset = next;
+    // One result object, refilled: for...of reads it before the next call.
+    const result = this.#result;
+    result.value = new this.#cls(view, offset);
+    return result;
+  }
+
+  #nextBatch(): IteratorResult<AnyRecord> {
+    for (;;) {
+      const b = this.#batches?.next();
+      if (!b || b.done) return { done: true, value: undefined };
+      this.#view = b.value.view;
+      this.#end = this.#view.byteLength;
+      this.#version = b.value.version;
+      this.#head = -1;
+      this.#offset = 0;
+      if (this.#end > 0) return this.next();
+    }
   }
 
   return(): IteratorResult<AnyRecord> {

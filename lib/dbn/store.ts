@@ -101,7 +101,10 @@ export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
 
   /**
    * Calls `fn` with every record in order, synchronously; stops early when
-   * `fn` returns `false`. Returns the number of records visited.
+   * `fn` returns `false`. Returns the number of records visited. The fastest
+   * way to read a store: as with {@link RecordBatch.forEach}, the view `fn`
+   * gets is re-pointed to the next record once `fn` returns; keep
+   * `rec.clone()` or `rec.bytes()` to hold on to one.
    */
   replay(fn: (record: AnyRecord) => unknown): number {
     if (typeof fn !== 'function') throw new InvalidArgumentError('replay needs a callback function');

@@ -211,12 +211,13 @@ export interface ConsolidatedBidAskPairJSON {
   ask_pb: number;
 }
 
+export interface MboMsg extends Record {}
 /**
  * Market-by-order event: one order book action by an individual order.
  *
  * Schemas: `mbo`. rtype 0xA0. 56 bytes; DBN v1-v3 layout.
  */
-export class MboMsg extends Record {
+export class MboMsg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0xA0];
   /** DBN versions whose records use this layout. */
@@ -224,8 +225,32 @@ export class MboMsg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 56;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0xA0). */
-  override get rtype(): 0xA0 {
+  get rtype(): 0xA0 {
     return this._dv.getUint8(this._o + 1) as 0xA0;
   }
   /** Venue order id. */
@@ -277,7 +302,7 @@ export class MboMsg extends Record {
     return this._dv.getUint32(this._o + 52, true);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): MboMsgObject {
+  toObject(): MboMsgObject {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -293,7 +318,7 @@ export class MboMsg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): MboMsgJSON {
+  toJSON(): MboMsgJSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -309,6 +334,7 @@ export class MboMsg extends Record {
     };
   }
 }
+Object.setPrototypeOf(MboMsg.prototype, Record.prototype);
 
 /** MboMsg as returned by `toObject()`. */
 export interface MboMsgObject extends RecordObject {
@@ -358,12 +384,13 @@ export interface MboMsgJSON extends RecordJSON {
   sequence: number;
 }
 
+export interface TradeMsg extends Record {}
 /**
  * A trade event (market by price, depth 0).
  *
  * Schemas: `trades`. rtype 0x00. 48 bytes; DBN v1-v3 layout.
  */
-export class TradeMsg extends Record {
+export class TradeMsg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x00];
   /** DBN versions whose records use this layout. */
@@ -371,8 +398,32 @@ export class TradeMsg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 48;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x00). */
-  override get rtype(): 0x00 {
+  get rtype(): 0x00 {
     return this._dv.getUint8(this._o + 1) as 0x00;
   }
   /** Order or trade price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
@@ -420,7 +471,7 @@ export class TradeMsg extends Record {
     return this._dv.getUint32(this._o + 44, true);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): TradeMsgObject {
+  toObject(): TradeMsgObject {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -435,7 +486,7 @@ export class TradeMsg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): TradeMsgJSON {
+  toJSON(): TradeMsgJSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -450,6 +501,7 @@ export class TradeMsg extends Record {
     };
   }
 }
+Object.setPrototypeOf(TradeMsg.prototype, Record.prototype);
 
 /** TradeMsg as returned by `toObject()`. */
 export interface TradeMsgObject extends RecordObject {
@@ -495,12 +547,13 @@ export interface TradeMsgJSON extends RecordJSON {
   sequence: number;
 }
 
+export interface Mbp1Msg extends Record {}
 /**
  * Market-by-price event with the top of book (for tbbo: the book just before the trade).
  *
  * Schemas: `mbp-1`, `tbbo`. rtype 0x01. 80 bytes; DBN v1-v3 layout.
  */
-export class Mbp1Msg extends Record {
+export class Mbp1Msg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x01];
   /** DBN versions whose records use this layout. */
@@ -508,8 +561,32 @@ export class Mbp1Msg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 80;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x01). */
-  override get rtype(): 0x01 {
+  get rtype(): 0x01 {
     return this._dv.getUint8(this._o + 1) as 0x01;
   }
   /** Order or trade price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
@@ -593,7 +670,7 @@ export class Mbp1Msg extends Record {
     return this._dv.getUint32(this._o + 76, true);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): Mbp1MsgObject {
+  toObject(): Mbp1MsgObject {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -609,7 +686,7 @@ export class Mbp1Msg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): Mbp1MsgJSON {
+  toJSON(): Mbp1MsgJSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -625,6 +702,7 @@ export class Mbp1Msg extends Record {
     };
   }
 }
+Object.setPrototypeOf(Mbp1Msg.prototype, Record.prototype);
 
 /** Mbp1Msg as returned by `toObject()`. */
 export interface Mbp1MsgObject extends RecordObject {
@@ -679,12 +757,13 @@ export const TbboMsg = Mbp1Msg;
 /** Alias of {@link Mbp1Msg}. */
 export type TbboMsg = Mbp1Msg;
 
+export interface Mbp10Msg extends Record {}
 /**
  * Market-by-price event with the ten best book levels.
  *
  * Schemas: `mbp-10`. rtype 0x0A. 368 bytes; DBN v1-v3 layout.
  */
-export class Mbp10Msg extends Record {
+export class Mbp10Msg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x0A];
   /** DBN versions whose records use this layout. */
@@ -692,8 +771,32 @@ export class Mbp10Msg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 368;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x0A). */
-  override get rtype(): 0x0A {
+  get rtype(): 0x0A {
     return this._dv.getUint8(this._o + 1) as 0x0A;
   }
   /** Order or trade price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
@@ -1067,7 +1170,7 @@ export class Mbp10Msg extends Record {
     return this._dv.getUint32(this._o + 364, true);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): Mbp10MsgObject {
+  toObject(): Mbp10MsgObject {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -1083,7 +1186,7 @@ export class Mbp10Msg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): Mbp10MsgJSON {
+  toJSON(): Mbp10MsgJSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -1099,6 +1202,7 @@ export class Mbp10Msg extends Record {
     };
   }
 }
+Object.setPrototypeOf(Mbp10Msg.prototype, Record.prototype);
 
 /** Mbp10Msg as returned by `toObject()`. */
 export interface Mbp10MsgObject extends RecordObject {
@@ -1148,12 +1252,13 @@ export interface Mbp10MsgJSON extends RecordJSON {
   levels: BidAskPairJSON[];
 }
 
+export interface BboMsg extends Record {}
 /**
  * Best bid and offer sampled at the end of each interval, with the last trade.
  *
  * Schemas: `bbo-1s`, `bbo-1m`. rtype 0xC3, 0xC4. 80 bytes; DBN v1-v3 layout.
  */
-export class BboMsg extends Record {
+export class BboMsg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0xC3, 0xC4];
   /** DBN versions whose records use this layout. */
@@ -1161,8 +1266,32 @@ export class BboMsg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 80;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0xC3, 0xC4). */
-  override get rtype(): 0xC3 | 0xC4 {
+  get rtype(): 0xC3 | 0xC4 {
     return this._dv.getUint8(this._o + 1) as 0xC3 | 0xC4;
   }
   /** Price of the last trade in the session; undefined if none. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
@@ -1234,7 +1363,7 @@ export class BboMsg extends Record {
     return this._dv.getUint32(this._o + 76, true);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): BboMsgObject {
+  toObject(): BboMsgObject {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -1247,7 +1376,7 @@ export class BboMsg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): BboMsgJSON {
+  toJSON(): BboMsgJSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -1260,6 +1389,7 @@ export class BboMsg extends Record {
     };
   }
 }
+Object.setPrototypeOf(BboMsg.prototype, Record.prototype);
 
 /** BboMsg as returned by `toObject()`. */
 export interface BboMsgObject extends RecordObject {
@@ -1307,12 +1437,13 @@ export const Bbo1MMsg = BboMsg;
 /** Alias of {@link BboMsg}. */
 export type Bbo1MMsg = BboMsg;
 
+export interface CbboMsg extends Record {}
 /**
  * Consolidated best bid and offer sampled at the end of each interval, with the last trade.
  *
  * Schemas: `cbbo-1s`, `cbbo-1m`. rtype 0xC0, 0xC1. 80 bytes; DBN v1-v3 layout.
  */
-export class CbboMsg extends Record {
+export class CbboMsg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0xC0, 0xC1];
   /** DBN versions whose records use this layout. */
@@ -1320,8 +1451,32 @@ export class CbboMsg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 80;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0xC0, 0xC1). */
-  override get rtype(): 0xC0 | 0xC1 {
+  get rtype(): 0xC0 | 0xC1 {
     return this._dv.getUint8(this._o + 1) as 0xC0 | 0xC1;
   }
   /** Price of the last trade in the session; undefined if none. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
@@ -1389,7 +1544,7 @@ export class CbboMsg extends Record {
     return this._dv.getUint16(this._o + 76, true);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): CbboMsgObject {
+  toObject(): CbboMsgObject {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -1401,7 +1556,7 @@ export class CbboMsg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): CbboMsgJSON {
+  toJSON(): CbboMsgJSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -1413,6 +1568,7 @@ export class CbboMsg extends Record {
     };
   }
 }
+Object.setPrototypeOf(CbboMsg.prototype, Record.prototype);
 
 /** CbboMsg as returned by `toObject()`. */
 export interface CbboMsgObject extends RecordObject {
@@ -1456,12 +1612,13 @@ export const Cbbo1MMsg = CbboMsg;
 /** Alias of {@link CbboMsg}. */
 export type Cbbo1MMsg = CbboMsg;
 
+export interface Cmbp1Msg extends Record {}
 /**
  * Consolidated market-by-price event with the consolidated top of book.
  *
  * Schemas: `cmbp-1`, `tcbbo`. rtype 0xB1, 0xC2. 80 bytes; DBN v1-v3 layout.
  */
-export class Cmbp1Msg extends Record {
+export class Cmbp1Msg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0xB1, 0xC2];
   /** DBN versions whose records use this layout. */
@@ -1469,8 +1626,32 @@ export class Cmbp1Msg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 80;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0xB1, 0xC2). */
-  override get rtype(): 0xB1 | 0xC2 {
+  get rtype(): 0xB1 | 0xC2 {
     return this._dv.getUint8(this._o + 1) as 0xB1 | 0xC2;
   }
   /** Order or trade price. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
@@ -1546,7 +1727,7 @@ export class Cmbp1Msg extends Record {
     return this._dv.getUint16(this._o + 76, true);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): Cmbp1MsgObject {
+  toObject(): Cmbp1MsgObject {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -1560,7 +1741,7 @@ export class Cmbp1Msg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): Cmbp1MsgJSON {
+  toJSON(): Cmbp1MsgJSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -1574,6 +1755,7 @@ export class Cmbp1Msg extends Record {
     };
   }
 }
+Object.setPrototypeOf(Cmbp1Msg.prototype, Record.prototype);
 
 /** Cmbp1Msg as returned by `toObject()`. */
 export interface Cmbp1MsgObject extends RecordObject {
@@ -1620,12 +1802,13 @@ export const TcbboMsg = Cmbp1Msg;
 /** Alias of {@link Cmbp1Msg}. */
 export type TcbboMsg = Cmbp1Msg;
 
+export interface OhlcvMsg extends Record {}
 /**
  * Open, high, low, close and volume of one bar; hd.ts_event is the start of the bar interval.
  *
  * Schemas: `ohlcv-1s`, `ohlcv-1m`, `ohlcv-1h`, `ohlcv-1d`, `ohlcv-eod`. rtype 0x11, 0x20, 0x21, 0x22, 0x23, 0x24. 56 bytes; DBN v1-v3 layout.
  */
-export class OhlcvMsg extends Record {
+export class OhlcvMsg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x11, 0x20, 0x21, 0x22, 0x23, 0x24];
   /** DBN versions whose records use this layout. */
@@ -1633,8 +1816,32 @@ export class OhlcvMsg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 56;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x11, 0x20, 0x21, 0x22, 0x23, 0x24). */
-  override get rtype(): 0x11 | 0x20 | 0x21 | 0x22 | 0x23 | 0x24 {
+  get rtype(): 0x11 | 0x20 | 0x21 | 0x22 | 0x23 | 0x24 {
     return this._dv.getUint8(this._o + 1) as 0x11 | 0x20 | 0x21 | 0x22 | 0x23 | 0x24;
   }
   /** Opening price of the bar. Fixed-point, 1e-9 units; UNDEF_PRICE when undefined. */
@@ -1674,7 +1881,7 @@ export class OhlcvMsg extends Record {
     return this._dv.getBigUint64(this._o + 48, true);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): OhlcvMsgObject {
+  toObject(): OhlcvMsgObject {
     return {
       hd: this._hdObject(),
       open: this.open,
@@ -1685,7 +1892,7 @@ export class OhlcvMsg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): OhlcvMsgJSON {
+  toJSON(): OhlcvMsgJSON {
     return {
       hd: this._hdJSON(),
       open: this.open.toString(),
@@ -1696,6 +1903,7 @@ export class OhlcvMsg extends Record {
     };
   }
 }
+Object.setPrototypeOf(OhlcvMsg.prototype, Record.prototype);
 
 /** OhlcvMsg as returned by `toObject()`. */
 export interface OhlcvMsgObject extends RecordObject {
@@ -1725,12 +1933,13 @@ export interface OhlcvMsgJSON extends RecordJSON {
   volume: string;
 }
 
+export interface StatusMsg extends Record {}
 /**
  * Trading status change of an instrument.
  *
  * Schemas: `status`. rtype 0x12. 40 bytes; DBN v1-v3 layout.
  */
-export class StatusMsg extends Record {
+export class StatusMsg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x12];
   /** DBN versions whose records use this layout. */
@@ -1738,8 +1947,32 @@ export class StatusMsg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 40;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x12). */
-  override get rtype(): 0x12 {
+  get rtype(): 0x12 {
     return this._dv.getUint8(this._o + 1) as 0x12;
   }
   /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
@@ -1775,7 +2008,7 @@ export class StatusMsg extends Record {
     return CHARS[this._dv.getUint8(this._o + 32)]!;
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): StatusMsgObject {
+  toObject(): StatusMsgObject {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -1788,7 +2021,7 @@ export class StatusMsg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): StatusMsgJSON {
+  toJSON(): StatusMsgJSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -1801,6 +2034,7 @@ export class StatusMsg extends Record {
     };
   }
 }
+Object.setPrototypeOf(StatusMsg.prototype, Record.prototype);
 
 /** StatusMsg as returned by `toObject()`. */
 export interface StatusMsgObject extends RecordObject {
@@ -1838,12 +2072,13 @@ export interface StatusMsgJSON extends RecordJSON {
   is_short_sell_restricted: string;
 }
 
+export interface InstrumentDefMsg extends Record {}
 /**
  * Instrument definition (DBN v3 layout).
  *
  * Schemas: `definition`. rtype 0x13. 520 bytes; DBN v3 layout.
  */
-export class InstrumentDefMsg extends Record {
+export class InstrumentDefMsg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x13];
   /** DBN versions whose records use this layout. */
@@ -1851,8 +2086,32 @@ export class InstrumentDefMsg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 520;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x13). */
-  override get rtype(): 0x13 {
+  get rtype(): 0x13 {
     return this._dv.getUint8(this._o + 1) as 0x13;
   }
   /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
@@ -2188,7 +2447,7 @@ export class InstrumentDefMsg extends Record {
     return CHARS[this._dv.getUint8(this._o + 502)]!;
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): InstrumentDefMsgObject {
+  toObject(): InstrumentDefMsgObject {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -2263,7 +2522,7 @@ export class InstrumentDefMsg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): InstrumentDefMsgJSON {
+  toJSON(): InstrumentDefMsgJSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -2338,6 +2597,7 @@ export class InstrumentDefMsg extends Record {
     };
   }
 }
+Object.setPrototypeOf(InstrumentDefMsg.prototype, Record.prototype);
 
 /** InstrumentDefMsg as returned by `toObject()`. */
 export interface InstrumentDefMsgObject extends RecordObject {
@@ -2623,12 +2883,13 @@ export interface InstrumentDefMsgJSON extends RecordJSON {
   leg_side: string;
 }
 
+export interface ImbalanceMsg extends Record {}
 /**
  * Auction imbalance information.
  *
  * Schemas: `imbalance`. rtype 0x14. 112 bytes; DBN v1-v3 layout.
  */
-export class ImbalanceMsg extends Record {
+export class ImbalanceMsg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x14];
   /** DBN versions whose records use this layout. */
@@ -2636,8 +2897,32 @@ export class ImbalanceMsg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 112;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x14). */
-  override get rtype(): 0x14 {
+  get rtype(): 0x14 {
     return this._dv.getUint8(this._o + 1) as 0x14;
   }
   /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
@@ -2757,7 +3042,7 @@ export class ImbalanceMsg extends Record {
     return CHARS[this._dv.getUint8(this._o + 110)]!;
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): ImbalanceMsgObject {
+  toObject(): ImbalanceMsgObject {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -2783,7 +3068,7 @@ export class ImbalanceMsg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): ImbalanceMsgJSON {
+  toJSON(): ImbalanceMsgJSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -2809,6 +3094,7 @@ export class ImbalanceMsg extends Record {
     };
   }
 }
+Object.setPrototypeOf(ImbalanceMsg.prototype, Record.prototype);
 
 /** ImbalanceMsg as returned by `toObject()`. */
 export interface ImbalanceMsgObject extends RecordObject {
@@ -2898,12 +3184,13 @@ export interface ImbalanceMsgJSON extends RecordJSON {
   significant_imbalance: string;
 }
 
+export interface StatMsg extends Record {}
 /**
  * A statistic published by the venue (DBN v3 layout).
  *
  * Schemas: `statistics`. rtype 0x18. 80 bytes; DBN v3 layout.
  */
-export class StatMsg extends Record {
+export class StatMsg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x18];
   /** DBN versions whose records use this layout. */
@@ -2911,8 +3198,32 @@ export class StatMsg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 80;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x18). */
-  override get rtype(): 0x18 {
+  get rtype(): 0x18 {
     return this._dv.getUint8(this._o + 1) as 0x18;
   }
   /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
@@ -2968,7 +3279,7 @@ export class StatMsg extends Record {
     return this._dv.getUint8(this._o + 61);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): StatMsgObject {
+  toObject(): StatMsgObject {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -2984,7 +3295,7 @@ export class StatMsg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): StatMsgJSON {
+  toJSON(): StatMsgJSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -3000,6 +3311,7 @@ export class StatMsg extends Record {
     };
   }
 }
+Object.setPrototypeOf(StatMsg.prototype, Record.prototype);
 
 /** StatMsg as returned by `toObject()`. */
 export interface StatMsgObject extends RecordObject {
@@ -3049,12 +3361,13 @@ export interface StatMsgJSON extends RecordJSON {
   stat_flags: number;
 }
 
+export interface ErrorMsg extends Record {}
 /**
  * Error message from the live gateway.
  *
  * Sent by the live gateway. rtype 0x15. 320 bytes; DBN v2-v3 layout.
  */
-export class ErrorMsg extends Record {
+export class ErrorMsg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x15];
   /** DBN versions whose records use this layout. */
@@ -3062,8 +3375,32 @@ export class ErrorMsg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 320;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x15). */
-  override get rtype(): 0x15 {
+  get rtype(): 0x15 {
     return this._dv.getUint8(this._o + 1) as 0x15;
   }
   /** Error text. */
@@ -3079,7 +3416,7 @@ export class ErrorMsg extends Record {
     return this._dv.getUint8(this._o + 319);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): ErrorMsgObject {
+  toObject(): ErrorMsgObject {
     return {
       hd: this._hdObject(),
       err: this.err,
@@ -3088,7 +3425,7 @@ export class ErrorMsg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): ErrorMsgJSON {
+  toJSON(): ErrorMsgJSON {
     return {
       hd: this._hdJSON(),
       err: this.err,
@@ -3097,6 +3434,7 @@ export class ErrorMsg extends Record {
     };
   }
 }
+Object.setPrototypeOf(ErrorMsg.prototype, Record.prototype);
 
 /** ErrorMsg as returned by `toObject()`. */
 export interface ErrorMsgObject extends RecordObject {
@@ -3118,12 +3456,13 @@ export interface ErrorMsgJSON extends RecordJSON {
   is_last: number;
 }
 
+export interface SymbolMappingMsg extends Record {}
 /**
  * Mapping of an input symbol to an instrument, sent by the live gateway.
  *
  * Sent by the live gateway. rtype 0x16. 176 bytes; DBN v2-v3 layout.
  */
-export class SymbolMappingMsg extends Record {
+export class SymbolMappingMsg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x16];
   /** DBN versions whose records use this layout. */
@@ -3131,8 +3470,32 @@ export class SymbolMappingMsg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 176;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x16). */
-  override get rtype(): 0x16 {
+  get rtype(): 0x16 {
     return this._dv.getUint8(this._o + 1) as 0x16;
   }
   /** Symbology type of stype_in_symbol (SType). */
@@ -3168,7 +3531,7 @@ export class SymbolMappingMsg extends Record {
     return prettyTs(this._dv, this._o + 168);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): SymbolMappingMsgObject {
+  toObject(): SymbolMappingMsgObject {
     return {
       hd: this._hdObject(),
       stype_in: this.stype_in,
@@ -3180,7 +3543,7 @@ export class SymbolMappingMsg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): SymbolMappingMsgJSON {
+  toJSON(): SymbolMappingMsgJSON {
     return {
       hd: this._hdJSON(),
       stype_in: this.stype_in,
@@ -3192,6 +3555,7 @@ export class SymbolMappingMsg extends Record {
     };
   }
 }
+Object.setPrototypeOf(SymbolMappingMsg.prototype, Record.prototype);
 
 /** SymbolMappingMsg as returned by `toObject()`. */
 export interface SymbolMappingMsgObject extends RecordObject {
@@ -3225,12 +3589,13 @@ export interface SymbolMappingMsgJSON extends RecordJSON {
   end_ts: string;
 }
 
+export interface SystemMsg extends Record {}
 /**
  * Non-error message from the live gateway, including heartbeats.
  *
  * Sent by the live gateway. rtype 0x17. 320 bytes; DBN v2-v3 layout.
  */
-export class SystemMsg extends Record {
+export class SystemMsg {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x17];
   /** DBN versions whose records use this layout. */
@@ -3238,8 +3603,32 @@ export class SystemMsg extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 320;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x17). */
-  override get rtype(): 0x17 {
+  get rtype(): 0x17 {
     return this._dv.getUint8(this._o + 1) as 0x17;
   }
   /** Message text. */
@@ -3251,7 +3640,7 @@ export class SystemMsg extends Record {
     return this._dv.getUint8(this._o + 319);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): SystemMsgObject {
+  toObject(): SystemMsgObject {
     return {
       hd: this._hdObject(),
       msg: this.msg,
@@ -3259,7 +3648,7 @@ export class SystemMsg extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): SystemMsgJSON {
+  toJSON(): SystemMsgJSON {
     return {
       hd: this._hdJSON(),
       msg: this.msg,
@@ -3267,6 +3656,7 @@ export class SystemMsg extends Record {
     };
   }
 }
+Object.setPrototypeOf(SystemMsg.prototype, Record.prototype);
 
 /** SystemMsg as returned by `toObject()`. */
 export interface SystemMsgObject extends RecordObject {
@@ -3284,12 +3674,13 @@ export interface SystemMsgJSON extends RecordJSON {
   code: number;
 }
 
+export interface InstrumentDefMsgV1 extends Record {}
 /**
  * Instrument definition (DBN v1 layout).
  *
  * Schemas: `definition`. rtype 0x13. 360 bytes; DBN v1 layout.
  */
-export class InstrumentDefMsgV1 extends Record {
+export class InstrumentDefMsgV1 {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x13];
   /** DBN versions whose records use this layout. */
@@ -3297,8 +3688,32 @@ export class InstrumentDefMsgV1 extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 360;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x13). */
-  override get rtype(): 0x13 {
+  get rtype(): 0x13 {
     return this._dv.getUint8(this._o + 1) as 0x13;
   }
   /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
@@ -3594,7 +4009,7 @@ export class InstrumentDefMsgV1 extends Record {
     return this._dv.getUint8(this._o + 356);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): InstrumentDefMsgV1Object {
+  toObject(): InstrumentDefMsgV1Object {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -3660,7 +4075,7 @@ export class InstrumentDefMsgV1 extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): InstrumentDefMsgV1JSON {
+  toJSON(): InstrumentDefMsgV1JSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -3726,6 +4141,7 @@ export class InstrumentDefMsgV1 extends Record {
     };
   }
 }
+Object.setPrototypeOf(InstrumentDefMsgV1.prototype, Record.prototype);
 
 /** InstrumentDefMsgV1 as returned by `toObject()`. */
 export interface InstrumentDefMsgV1Object extends RecordObject {
@@ -3975,12 +4391,13 @@ export interface InstrumentDefMsgV1JSON extends RecordJSON {
   tick_rule: number;
 }
 
+export interface InstrumentDefMsgV2 extends Record {}
 /**
  * Instrument definition (DBN v2 layout).
  *
  * Schemas: `definition`. rtype 0x13. 400 bytes; DBN v2 layout.
  */
-export class InstrumentDefMsgV2 extends Record {
+export class InstrumentDefMsgV2 {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x13];
   /** DBN versions whose records use this layout. */
@@ -3988,8 +4405,32 @@ export class InstrumentDefMsgV2 extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 400;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x13). */
-  override get rtype(): 0x13 {
+  get rtype(): 0x13 {
     return this._dv.getUint8(this._o + 1) as 0x13;
   }
   /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
@@ -4285,7 +4726,7 @@ export class InstrumentDefMsgV2 extends Record {
     return this._dv.getUint8(this._o + 389);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): InstrumentDefMsgV2Object {
+  toObject(): InstrumentDefMsgV2Object {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -4351,7 +4792,7 @@ export class InstrumentDefMsgV2 extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): InstrumentDefMsgV2JSON {
+  toJSON(): InstrumentDefMsgV2JSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -4417,6 +4858,7 @@ export class InstrumentDefMsgV2 extends Record {
     };
   }
 }
+Object.setPrototypeOf(InstrumentDefMsgV2.prototype, Record.prototype);
 
 /** InstrumentDefMsgV2 as returned by `toObject()`. */
 export interface InstrumentDefMsgV2Object extends RecordObject {
@@ -4666,12 +5108,13 @@ export interface InstrumentDefMsgV2JSON extends RecordJSON {
   tick_rule: number;
 }
 
+export interface StatMsgV1 extends Record {}
 /**
  * A statistic published by the venue (DBN v1 and v2 layout).
  *
  * Schemas: `statistics`. rtype 0x18. 64 bytes; DBN v1-v2 layout.
  */
-export class StatMsgV1 extends Record {
+export class StatMsgV1 {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x18];
   /** DBN versions whose records use this layout. */
@@ -4679,8 +5122,32 @@ export class StatMsgV1 extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 64;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x18). */
-  override get rtype(): 0x18 {
+  get rtype(): 0x18 {
     return this._dv.getUint8(this._o + 1) as 0x18;
   }
   /** Time the capture server received the message. UNIX nanoseconds; UNDEF_TIMESTAMP when undefined. */
@@ -4736,7 +5203,7 @@ export class StatMsgV1 extends Record {
     return this._dv.getUint8(this._o + 57);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): StatMsgV1Object {
+  toObject(): StatMsgV1Object {
     return {
       ts_recv: this.ts_recv,
       hd: this._hdObject(),
@@ -4752,7 +5219,7 @@ export class StatMsgV1 extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): StatMsgV1JSON {
+  toJSON(): StatMsgV1JSON {
     return {
       ts_recv: this.ts_recv.toString(),
       hd: this._hdJSON(),
@@ -4768,6 +5235,7 @@ export class StatMsgV1 extends Record {
     };
   }
 }
+Object.setPrototypeOf(StatMsgV1.prototype, Record.prototype);
 
 /** StatMsgV1 as returned by `toObject()`. */
 export interface StatMsgV1Object extends RecordObject {
@@ -4817,12 +5285,13 @@ export interface StatMsgV1JSON extends RecordJSON {
   stat_flags: number;
 }
 
+export interface ErrorMsgV1 extends Record {}
 /**
  * Error message from the live gateway (DBN v1 layout).
  *
  * Sent by the live gateway. rtype 0x15. 80 bytes; DBN v1 layout.
  */
-export class ErrorMsgV1 extends Record {
+export class ErrorMsgV1 {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x15];
   /** DBN versions whose records use this layout. */
@@ -4830,8 +5299,32 @@ export class ErrorMsgV1 extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 80;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x15). */
-  override get rtype(): 0x15 {
+  get rtype(): 0x15 {
     return this._dv.getUint8(this._o + 1) as 0x15;
   }
   /** Error text. */
@@ -4839,20 +5332,21 @@ export class ErrorMsgV1 extends Record {
     return readCStr(this._dv, this._o + 16, 64);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): ErrorMsgV1Object {
+  toObject(): ErrorMsgV1Object {
     return {
       hd: this._hdObject(),
       err: this.err,
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): ErrorMsgV1JSON {
+  toJSON(): ErrorMsgV1JSON {
     return {
       hd: this._hdJSON(),
       err: this.err,
     };
   }
 }
+Object.setPrototypeOf(ErrorMsgV1.prototype, Record.prototype);
 
 /** ErrorMsgV1 as returned by `toObject()`. */
 export interface ErrorMsgV1Object extends RecordObject {
@@ -4866,12 +5360,13 @@ export interface ErrorMsgV1JSON extends RecordJSON {
   err: string;
 }
 
+export interface SymbolMappingMsgV1 extends Record {}
 /**
  * Mapping of an input symbol to an instrument, sent by the live gateway (DBN v1 layout).
  *
  * Sent by the live gateway. rtype 0x16. 80 bytes; DBN v1 layout.
  */
-export class SymbolMappingMsgV1 extends Record {
+export class SymbolMappingMsgV1 {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x16];
   /** DBN versions whose records use this layout. */
@@ -4879,8 +5374,32 @@ export class SymbolMappingMsgV1 extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 80;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x16). */
-  override get rtype(): 0x16 {
+  get rtype(): 0x16 {
     return this._dv.getUint8(this._o + 1) as 0x16;
   }
   /** Symbol as subscribed. */
@@ -4908,7 +5427,7 @@ export class SymbolMappingMsgV1 extends Record {
     return prettyTs(this._dv, this._o + 72);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): SymbolMappingMsgV1Object {
+  toObject(): SymbolMappingMsgV1Object {
     return {
       hd: this._hdObject(),
       stype_in_symbol: this.stype_in_symbol,
@@ -4918,7 +5437,7 @@ export class SymbolMappingMsgV1 extends Record {
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): SymbolMappingMsgV1JSON {
+  toJSON(): SymbolMappingMsgV1JSON {
     return {
       hd: this._hdJSON(),
       stype_in_symbol: this.stype_in_symbol,
@@ -4928,6 +5447,7 @@ export class SymbolMappingMsgV1 extends Record {
     };
   }
 }
+Object.setPrototypeOf(SymbolMappingMsgV1.prototype, Record.prototype);
 
 /** SymbolMappingMsgV1 as returned by `toObject()`. */
 export interface SymbolMappingMsgV1Object extends RecordObject {
@@ -4953,12 +5473,13 @@ export interface SymbolMappingMsgV1JSON extends RecordJSON {
   end_ts: string;
 }
 
+export interface SystemMsgV1 extends Record {}
 /**
  * Non-error message from the live gateway, including heartbeats (DBN v1 layout).
  *
  * Sent by the live gateway. rtype 0x17. 80 bytes; DBN v1 layout.
  */
-export class SystemMsgV1 extends Record {
+export class SystemMsgV1 {
   /** Record types this class views. */
   static readonly RTYPES: readonly number[] = [0x17];
   /** DBN versions whose records use this layout. */
@@ -4966,8 +5487,32 @@ export class SystemMsgV1 extends Record {
   /** Size of the record in bytes, without a ts_out suffix. */
   static readonly SIZE: number = 80;
 
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
   /** Record type code (0x17). */
-  override get rtype(): 0x17 {
+  get rtype(): 0x17 {
     return this._dv.getUint8(this._o + 1) as 0x17;
   }
   /** Message text. */
@@ -4975,20 +5520,21 @@ export class SystemMsgV1 extends Record {
     return readCStr(this._dv, this._o + 16, 64);
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as bigint. */
-  override toObject(): SystemMsgV1Object {
+  toObject(): SystemMsgV1Object {
     return {
       hd: this._hdObject(),
       msg: this.msg,
     };
   }
   /** Plain object in Databento's JSON shape, 64-bit integers as decimal strings. */
-  override toJSON(): SystemMsgV1JSON {
+  toJSON(): SystemMsgV1JSON {
     return {
       hd: this._hdJSON(),
       msg: this.msg,
     };
   }
 }
+Object.setPrototypeOf(SystemMsgV1.prototype, Record.prototype);
 
 /** SystemMsgV1 as returned by `toObject()`. */
 export interface SystemMsgV1Object extends RecordObject {
@@ -5002,18 +5548,72 @@ export interface SystemMsgV1JSON extends RecordJSON {
   msg: string;
 }
 
+export interface UnknownRecord extends Record {}
 /**
- * A record whose rtype (or size) this library does not know. Only the header
- * fields are readable; `bytes()` gives the raw record.
+ * A record whose rtype this library does not know. Only the header fields
+ * are readable; `bytes()` gives the raw record.
  */
-export class UnknownRecord extends Record {
+export class UnknownRecord {
   /** Record types this class views (any not listed elsewhere). */
   static readonly RTYPES: readonly number[] = [];
   /** DBN versions whose records use this layout. */
   static readonly VERSIONS: readonly number[] = [1, 2, 3];
   /** Size of the part this class can read: the header. */
   static readonly SIZE: number = 16;
+
+  /**
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
+   */
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
+  /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
+  get length(): number {
+    return this._dv.getUint8(this._o);
+  }
+  /** Databento publisher id (dataset + venue); see `publisherById`. */
+  get publisher_id(): number {
+    return this._dv.getUint16(this._o + 2, true);
+  }
+  /** Numeric instrument id. */
+  get instrument_id(): number {
+    return this._dv.getUint32(this._o + 4, true);
+  }
+  /** Matching-engine receive time, UNIX nanoseconds. */
+  get ts_event(): bigint {
+    return this._dv.getBigUint64(this._o + 8, true);
+  }
+  /** Record type code: one without a layout in this library (see {@link UnknownRType}). */
+  get rtype(): UnknownRType {
+    return this._dv.getUint8(this._o + 1) as UnknownRType;
+  }
 }
+Object.setPrototypeOf(UnknownRecord.prototype, Record.prototype);
+
+/**
+ * The rtype of an {@link UnknownRecord}: any byte value that is none of the
+ * known {@link RType} values, so comparing `rec.rtype` with an RType narrows
+ * a record union to the classes of that rtype (`if (rec.rtype === RType.Mbo)
+ * rec.order_id`), and the `default` of a `switch (rec.rtype)` holds the rest.
+ */
+export type UnknownRType =
+  | 0x02 | 0x03 | 0x04 | 0x05 | 0x06 | 0x07 | 0x08 | 0x09 | 0x0B | 0x0C | 0x0D | 0x0E | 0x0F | 0x10 | 0x19 | 0x1A
+  | 0x1B | 0x1C | 0x1D | 0x1E | 0x1F | 0x25 | 0x26 | 0x27 | 0x28 | 0x29 | 0x2A | 0x2B | 0x2C | 0x2D | 0x2E | 0x2F
+  | 0x30 | 0x31 | 0x32 | 0x33 | 0x34 | 0x35 | 0x36 | 0x37 | 0x38 | 0x39 | 0x3A | 0x3B | 0x3C | 0x3D | 0x3E | 0x3F
+  | 0x40 | 0x41 | 0x42 | 0x43 | 0x44 | 0x45 | 0x46 | 0x47 | 0x48 | 0x49 | 0x4A | 0x4B | 0x4C | 0x4D | 0x4E | 0x4F
+  | 0x50 | 0x51 | 0x52 | 0x53 | 0x54 | 0x55 | 0x56 | 0x57 | 0x58 | 0x59 | 0x5A | 0x5B | 0x5C | 0x5D | 0x5E | 0x5F
+  | 0x60 | 0x61 | 0x62 | 0x63 | 0x64 | 0x65 | 0x66 | 0x67 | 0x68 | 0x69 | 0x6A | 0x6B | 0x6C | 0x6D | 0x6E | 0x6F
+  | 0x70 | 0x71 | 0x72 | 0x73 | 0x74 | 0x75 | 0x76 | 0x77 | 0x78 | 0x79 | 0x7A | 0x7B | 0x7C | 0x7D | 0x7E | 0x7F
+  | 0x80 | 0x81 | 0x82 | 0x83 | 0x84 | 0x85 | 0x86 | 0x87 | 0x88 | 0x89 | 0x8A | 0x8B | 0x8C | 0x8D | 0x8E | 0x8F
+  | 0x90 | 0x91 | 0x92 | 0x93 | 0x94 | 0x95 | 0x96 | 0x97 | 0x98 | 0x99 | 0x9A | 0x9B | 0x9C | 0x9D | 0x9E | 0x9F
+  | 0xA1 | 0xA2 | 0xA3 | 0xA4 | 0xA5 | 0xA6 | 0xA7 | 0xA8 | 0xA9 | 0xAA | 0xAB | 0xAC | 0xAD | 0xAE | 0xAF | 0xB0
+  | 0xB2 | 0xB3 | 0xB4 | 0xB5 | 0xB6 | 0xB7 | 0xB8 | 0xB9 | 0xBA | 0xBB | 0xBC | 0xBD | 0xBE | 0xBF | 0xC5 | 0xC6
+  | 0xC7 | 0xC8 | 0xC9 | 0xCA | 0xCB | 0xCC | 0xCD | 0xCE | 0xCF | 0xD0 | 0xD1 | 0xD2 | 0xD3 | 0xD4 | 0xD5 | 0xD6
+  | 0xD7 | 0xD8 | 0xD9 | 0xDA | 0xDB | 0xDC | 0xDD | 0xDE | 0xDF | 0xE0 | 0xE1 | 0xE2 | 0xE3 | 0xE4 | 0xE5 | 0xE6
+  | 0xE7 | 0xE8 | 0xE9 | 0xEA | 0xEB | 0xEC | 0xED | 0xEE | 0xEF | 0xF0 | 0xF1 | 0xF2 | 0xF3 | 0xF4 | 0xF5 | 0xF6
+  | 0xF7 | 0xF8 | 0xF9 | 0xFA | 0xFB | 0xFC | 0xFD | 0xFE | 0xFF;
 
 /** Every known record view; `rtype` narrows it. */
 export type KnownRecord =
@@ -5039,8 +5639,21 @@ export type KnownRecord =
   | SymbolMappingMsgV1
   | SystemMsgV1;
 
-/** Any record view {@link recordClassFor} can return. */
+/**
+ * Any record view: what stores, batches, the live clients and historical
+ * ranges give. `rtype` is its discriminant: `if (rec.rtype === RType.Mbo)`
+ * narrows it to `MboMsg`, `switch (rec.rtype)` to the class of each case
+ * (an rtype whose layout changed between DBN versions narrows to every
+ * version's class, e.g. `InstrumentDefMsg | InstrumentDefMsgV2 | InstrumentDefMsgV1`;
+ * `instanceof` tells them apart). Records of rtypes without a layout here are
+ * {@link UnknownRecord}s: test with {@link isKnownRecord}.
+ */
 export type AnyRecord = KnownRecord | UnknownRecord;
+
+/** Whether `rec` has a known layout (is not an {@link UnknownRecord}); narrows to {@link KnownRecord}. */
+export function isKnownRecord(rec: AnyRecord): rec is KnownRecord {
+  return !(rec instanceof UnknownRecord);
+}
 
 /** A record view class: constructed over (batch DataView, record byte offset). */
 export interface RecordClass<R extends AnyRecord = AnyRecord> {

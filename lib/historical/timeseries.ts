@@ -249,8 +249,9 @@ export class StreamingDbnStore implements AsyncIterable<AnyRecord> {
     const next = async (): Promise<IteratorResult<AnyRecord>> => {
       for (;;) {
         if (current) {
+          // A fresh result: the batch iterator refills one result object.
           const r = current.next();
-          if (!r.done) return r;
+          if (!r.done) return { done: false, value: r.value };
         }
         const batch = await this.#next();
         if (batch === null) return { done: true, value: undefined };
@@ -277,7 +278,8 @@ export class StreamingDbnStore implements AsyncIterable<AnyRecord> {
   /**
    * Calls `fn` with every record in order; stops (and releases the
    * connection) when `fn` returns `false`. Resolves to the number of records
-   * visited.
+   * visited. The view `fn` gets is valid until `fn` returns (see
+   * {@link RecordBatch.forEach}); keep `rec.clone()` to hold on to one.
    */
   async replay(fn: (record: AnyRecord) => unknown): Promise<number> {
     if (typeof fn !== 'function') throw new InvalidArgumentError('replay needs a callback function');

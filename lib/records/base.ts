@@ -3,7 +3,14 @@
 // A record view is a flyweight: it holds the DataView of a whole batch and the
 // record's byte offset in it, and every getter reads its field straight from
 // the batch at a fixed offset (little-endian). Nothing is copied, so creating
-// a view per record is cheap and views stay valid as long as the batch does.
+// a view per record is cheap and views stay valid as long as the batch does;
+// the callback paths (forEach, replay) go further and re-point one view per
+// class from record to record.
+//
+// The generated view classes are base classes whose prototype chain is set to
+// Record's (rather than `extends Record`): V8 constructs a derived class several
+// times slower, and each class repeats the header getters so that every getter
+// only ever sees one kind of object.
 
 /** The record header as a plain object (see {@link Record.hd}). */
 export interface RecordHeader {
@@ -97,14 +104,21 @@ export function prettyTs(dv: DataView, off: number): Date | null {
  * DataView. Gives the header fields; the generated subclasses add the body.
  */
 export abstract class Record {
+  // `declare`: no class-field initialisers, which would make every `new`
+  // several times slower on V8; the constructor gives both a value.
+  /** @internal DataView over the batch buffer holding the record. */
+  declare _dv: DataView;
+  /** @internal Byte offset of the record (its header) within `_dv`. */
+  declare _o: number;
+
   /**
-   * @param _dv DataView over the batch buffer holding the record.
-   * @param _o byte offset of the record (its header) within `_dv`.
+   * @param dv DataView over the batch buffer holding the record.
+   * @param offset byte offset of the record (its header) within `dv`.
    */
-  constructor(
-    protected readonly _dv: DataView,
-    protected readonly _o: number,
-  ) {}
+  constructor(dv: DataView, offset: number) {
+    this._dv = dv;
+    this._o = offset;
+  }
 
   /** Record length in 4-byte words (`hd.length`), header and any ts_out suffix included. */
   get length(): number {
@@ -180,8 +194,19 @@ export abstract class Record {
     return { hd: this._hdJSON() };
   }
 
-  /** Header in the toObject shape. */
-  protected _hdObject(): RecordHeaderObject {
+  /**
+   * A view of the same record that stays valid after the callback that got
+   * this one returns: `forEach` and `replay` hand out one view per record
+   * layout, re-pointed record by record. (Batch buffers are never reused, so
+   * the copy stays valid as long as you hold it.)
+   */
+  clone(): this {
+    const cls = this.constructor as new (dv: DataView, offset: number) => this;
+    return new cls(this._dv, this._o);
+  }
+
+  /** @internal Header in the toObject shape. */
+  _hdObject(): RecordHeaderObject {
     return {
       ts_event: this.ts_event,
       rtype: this.rtype,
@@ -190,8 +215,8 @@ export abstract class Record {
     };
   }
 
-  /** Header in the toJSON shape. */
-  protected _hdJSON(): RecordHeaderJSON {
+  /** @internal Header in the toJSON shape. */
+  _hdJSON(): RecordHeaderJSON {
     return {
       ts_event: this.ts_event.toString(),
       rtype: this.rtype,
