@@ -11,6 +11,7 @@ import type { AnyRecord } from '../generated/records.js';
 import { BadResponseError, CostLimitError } from './errors.js';
 import { throwIfAborted, type BodyReader, type HttpClient, type RequestSpec } from './http.js';
 import { queryParams, type MetadataApi, type QueryOptions } from './metadata.js';
+import type { STypeName } from './types.js';
 import { encodeSType, optionalCostLimit, optionalFunction, optionalSignal, optionsObject } from './params.js';
 
 /** What decoding the body's next chunk gives once the body has ended. */
@@ -27,7 +28,7 @@ export interface RangeProgress {
 /** Options of {@link TimeseriesApi.getRange}. */
 export interface GetRangeOptions extends QueryOptions {
   /** Default `'instrument_id'`. */
-  stypeOut?: QueryOptions['stypeOut'];
+  stypeOut?: STypeName;
   /** Called after each chunk of the body with running totals. */
   onProgress?: (progress: RangeProgress) => void;
   /**
