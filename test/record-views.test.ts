@@ -3,7 +3,23 @@
 // for hand-built batches), never viewed with a class whose getters would read
 // the next record.
 import { describe, expect, it } from 'vitest';
-import { DbnDecoder, DbnEncoder, DbnError, DbnStore, MboMsg, RecordBatch, RType, UnknownRecord } from '../lib/index.js';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DbnDecoder,
+  DbnEncoder,
+  DbnError,
+  DbnStore,
+  InvalidArgumentError,
+  MboMsg,
+  RecordBatch,
+  RType,
+  toColumns,
+  UnknownRecord,
+  writeDbnFile,
+} from '../lib/index.js';
+import { fixturePath } from './fixtures.js';
 
 const MBO = 56;
 
@@ -213,5 +229,95 @@ describe('RecordBatch.length', () => {
     let total = 0;
     for (const x of [b, batchOf(mbo(3))]) total += x.length;
     expect(total).toBe(4);
+  });
+});
+
+describe('toColumns on a mixed stream', () => {
+  /** A v3 SystemMsg (320 bytes) with `text`. */
+  function system(text: string): Uint8Array {
+    const out = new Uint8Array(320);
+    out[0] = 80;
+    out[1] = RType.System;
+    out.set(new TextEncoder().encode(text), 16);
+    return out;
+  }
+
+  it("defaults to the schema's rtype, says which it took and how many records it left out", () => {
+    const bytes = concat(header(), system('Subscription request 0 succeeded'), mbo(0), system('Heartbeat'), mbo(1), mbo(2, MBO + 8));
+    const cols = DbnStore.fromBytes(bytes).toColumns();
+    expect([cols.rtype, cols.rtypeFrom, cols.layout, cols.count, cols.skipped]).toEqual([RType.Mbo, 'schema', 'MboMsg', 3, 2]);
+    expect(Array.from(cols.columns.sequence as Uint32Array)).toEqual([0, 1, 2]);
+  });
+
+  it('without a schema, takes the first record that is not a gateway message', () => {
+    const batches = [batchOf(system('hello'), mbo(0)), batchOf(mbo(1))];
+    const cols = toColumns(batches);
+    expect([cols.rtype, cols.rtypeFrom, cols.count, cols.skipped]).toEqual([RType.Mbo, 'first-record', 2, 1]);
+    expect(toColumns(batches, { schema: 'mbo' }).rtypeFrom).toBe('schema');
+    const sys = toColumns(batches, { rtype: RType.System });
+    expect([sys.rtype, sys.rtypeFrom, sys.layout, sys.count, sys.skipped]).toEqual([RType.System, 'option', 'SystemMsg', 1, 2]);
+    expect(sys.columns.msg).toEqual(['hello']);
+    // Gateway messages only: they are what there is.
+    expect(toColumns([batchOf(system('a'), system('b'))]).count).toBe(2);
+    expect(() => toColumns(batches, { schema: 'nope' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('rejects a record of the rtype taken that is too short for its layout', () => {
+    expect(() => toColumns([batchOf(mbo(0), mbo(1, 40))])).toThrow(expect.objectContaining({ code: 'BAD_RECORD_LENGTH' }));
+  });
+});
+
+describe('writing DBN', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'record-views-'));
+  const fixture = DbnStore.fromFile(fixturePath('test_data.mbo.v3.dbn'));
+  const sequences = (store: DbnStore) => store.toArray().map((r) => (r as MboMsg).sequence);
+
+  it('DbnEncoder.encode of something that is not a record throws a typed error', () => {
+    const err = thrown(() => DbnEncoder.encode(METADATA, [{ price: 1n }] as never));
+    expect(err).toBeInstanceOf(InvalidArgumentError);
+    expect(err).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/record 0 is not a record: .* not a plain object/) });
+    expect(() => new DbnEncoder(METADATA).write([mbo(0) as never])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('writeDbnFile is async, writes a store, and compresses a .zst path', async () => {
+    const plain = join(dir, 'copy.dbn');
+    const zst = join(dir, 'copy.dbn.zst');
+    const pending = writeDbnFile(plain, fixture.metadata, fixture);
+    expect(pending).toBeInstanceOf(Promise);
+    await pending;
+    await writeDbnFile(zst, fixture.metadata, fixture);
+    expect(readFileSync(plain).subarray(0, 3).toString()).toBe('DBN');
+    expect(readFileSync(zst).readUInt32LE(0)).toBe(0xfd2fb528); // zstd frame magic
+    expect(sequences(DbnStore.fromFile(plain))).toEqual(sequences(fixture));
+    expect(sequences(DbnStore.fromFile(zst))).toEqual(sequences(fixture));
+    // An explicit option wins over the extension.
+    const forced = join(dir, 'plain.dbn.zst');
+    await writeDbnFile(forced, fixture.metadata, fixture.toArray(), { compression: 'none' });
+    expect(readFileSync(forced).subarray(0, 3).toString()).toBe('DBN');
+    // Views and batches from any iterable, sync or async.
+    const mixed = join(dir, 'mixed.dbn');
+    await writeDbnFile(mixed, fixture.metadata, (async function* () {
+      for (const batch of fixture.batchesSync()) yield batch;
+      yield* fixture.toArray().map((r) => [r]);
+    })());
+    expect(sequences(DbnStore.fromFile(mixed))).toEqual([...sequences(fixture), ...sequences(fixture)]);
+  });
+
+  it('a failed write leaves no file behind, not even a partial one', async () => {
+    const path = join(dir, 'failed.dbn');
+    const records = () =>
+      (function* () {
+        yield fixture.toArray();
+        throw new Error('source failed');
+      })();
+    await expect(writeDbnFile(path, fixture.metadata, records())).rejects.toThrow('source failed');
+    await expect(writeDbnFile(path, fixture.metadata, [{ price: 1n }] as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(existsSync(path)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('failed'))).toEqual([]);
+    // And an existing file is left as it was.
+    writeFileSync(path, 'before');
+    await expect(writeDbnFile(path, fixture.metadata, records())).rejects.toThrow('source failed');
+    expect(readFileSync(path, 'utf8')).toBe('before');
+    expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
   });
 });

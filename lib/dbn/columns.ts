@@ -3,8 +3,9 @@
  * DataFrame libraries take.
  * @module
  */
-import { InvalidArgumentError } from '../errors.js';
-import { HEADER_LAYOUT, LAYOUTS, LEVEL_LAYOUTS, recordClassFor, type FieldInfo } from '../generated/records.js';
+import { DbnError, InvalidArgumentError } from '../errors.js';
+import { RType, rtypeForSchema, schemaFromName } from '../generated/enums.js';
+import { HEADER_LAYOUT, LAYOUTS, LEVEL_LAYOUTS, recordClassFor, recordSize, UnknownRecord, type FieldInfo } from '../generated/records.js';
 import { CHARS, readCStr } from '../records/base.js';
 import { RecordBatch } from './batch.js';
 
@@ -22,8 +23,12 @@ export type Column =
 
 /** Records of one type as columns. */
 export interface Columns {
-  /** The rtype of the records taken. */
+  /** The rtype of the records taken (-1 when there were no records). */
   rtype: number;
+  /** How the rtype was chosen: given in the options, the schema's, or the first data record's. */
+  rtypeFrom: 'option' | 'schema' | 'first-record';
+  /** Records of other rtypes left out (e.g. gateway `SystemMsg`s in a live capture). */
+  skipped: number;
   /** Name of the record layout, e.g. `'MboMsg'`. */
   layout: string;
   /** Number of rows. */
@@ -38,8 +43,15 @@ export interface Columns {
 
 /** Options of {@link toColumns}. */
 export interface ColumnsOptions {
-  /** Take records of this rtype (default: the rtype of the first record); others are skipped. */
+  /**
+   * Take records of this rtype; others are skipped (and counted in `skipped`).
+   * Default: the rtype of the schema (`schema`, or a store's metadata), else
+   * that of the first record that is not a gateway message (`SystemMsg`,
+   * `ErrorMsg`, `SymbolMappingMsg`).
+   */
   rtype?: number;
+  /** The schema of the records (e.g. `'mbo'`), which decides the default rtype. */
+  schema?: string;
   /** Take only these columns (default: all). */
   fields?: string[];
 }
@@ -155,25 +167,38 @@ function fill(col: Column, spec: ColumnSpec, dv: DataView, offsets: number[], ro
  */
 export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options: ColumnsOptions = {}): Columns {
   const list = batches instanceof RecordBatch ? [batches] : Array.from(batches);
+  let { rtype, from } = defaultRtype(options);
   // Pass 1: where the wanted records are.
-  let rtype = options.rtype;
   let layout: string | undefined;
   const offsets: number[][] = [];
   let count = 0;
+  let skipped = 0;
   for (const batch of list) {
     const dv = batch.view;
     const mine: number[] = [];
     for (let o = 0; o < dv.byteLength; o += dv.getUint8(o) * 4) {
       const r = dv.getUint8(o + 1);
-      if (rtype === undefined) rtype = r;
-      if (r !== rtype) continue;
-      layout ??= recordClassFor(r, batch.version, dv.getUint8(o) * 4).name;
+      if (rtype === undefined && !GATEWAY_RTYPES.has(r)) rtype = r;
+      if (r !== rtype) {
+        skipped++;
+        continue;
+      }
+      const cls = layoutOf(dv, o, batch.version);
+      if (layout !== undefined && cls !== layout) {
+        throw new DbnError(`record at byte ${o} of a batch has the layout ${cls}, not ${layout} as the records before it`, 'BAD_RECORD_LENGTH');
+      }
+      layout = cls;
       mine.push(o);
     }
     offsets.push(mine);
     count += mine.length;
   }
-  if (rtype === undefined) return { rtype: -1, layout: '', count: 0, columns: {} };
+  if (rtype === undefined) {
+    // Gateway messages only: take the first of them.
+    const first = list.find((b) => b.view.byteLength > 0);
+    if (!first) return { rtype: -1, rtypeFrom: from, skipped: 0, layout: '', count: 0, columns: {} };
+    return toColumns(list, { ...options, rtype: first.view.getUint8(1) });
+  }
   let specs = columnSpecs(layout ?? '');
   if (options.fields) {
     const unknown = options.fields.filter((f) => !specs.some((s) => s.name === f));
@@ -193,5 +218,34 @@ export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options:
     });
     columns[spec.name] = col;
   }
-  return { rtype, layout: layout ?? '', count, columns };
+  return { rtype, rtypeFrom: from, skipped, layout: layout ?? '', count, columns };
+}
+
+const GATEWAY_RTYPES: ReadonlySet<number> = new Set([RType.System, RType.Error, RType.SymbolMapping]);
+
+function defaultRtype(options: ColumnsOptions): { rtype: number | undefined; from: Columns['rtypeFrom'] } {
+  if (options.rtype !== undefined) {
+    if (!Number.isInteger(options.rtype) || options.rtype < 0 || options.rtype > 255) {
+      throw new InvalidArgumentError(`rtype must be an integer from 0 to 255, not ${options.rtype}`);
+    }
+    return { rtype: options.rtype, from: 'option' };
+  }
+  if (options.schema !== undefined) {
+    const schema = schemaFromName(options.schema);
+    const rtype = schema === undefined ? undefined : rtypeForSchema(schema);
+    if (rtype === undefined) throw new InvalidArgumentError(`unknown schema ${JSON.stringify(options.schema)}`);
+    return { rtype, from: 'schema' };
+  }
+  return { rtype: undefined, from: 'first-record' };
+}
+
+/** The view class name of the record at `o`; a DbnError when it is too short for any layout of its rtype. */
+function layoutOf(dv: DataView, o: number, version: number): string {
+  const length = dv.getUint8(o) * 4;
+  const rtype = dv.getUint8(o + 1);
+  const cls = recordClassFor(rtype, version, length);
+  if (cls === UnknownRecord && recordSize(rtype, version) !== undefined) {
+    throw new DbnError(`record at byte ${o} of a batch (rtype ${rtype}) has ${length} bytes, fewer than its layout needs`, 'BAD_RECORD_LENGTH');
+  }
+  return cls.name;
 }

@@ -117,9 +117,14 @@ export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
     return n;
   }
 
-  /** The records of one rtype as columns, one typed array per field (see {@link toColumns}). */
-  toColumns(options?: ColumnsOptions): Columns {
-    return toColumns(this.#source.syncBatches(), options);
+  /**
+   * The records of one rtype as columns, one typed array per field (see
+   * {@link toColumns}); by default those of the schema in the metadata.
+   */
+  toColumns(options: ColumnsOptions = {}): Columns {
+    const schema = this.#source.metadata?.schema;
+    const withSchema = options.rtype === undefined && options.schema === undefined && schema ? { ...options, schema } : options;
+    return toColumns(this.#source.syncBatches(), withSchema);
   }
 
   /** Every record as an array of views (the whole store in memory). */
