@@ -495,6 +495,20 @@ void DbnDecoder::Finish() {
                        " bytes of it present)"};
   }
   const std::size_t left = buf_.size() - pos_;
+  if (left != 0) {
+    // An invalid record next in line explains the end better than "unread"
+    // or "truncated" do.
+    std::string error;
+    std::size_t count = 0;
+    std::size_t end_pos = 0;
+    Walk<false>(nullptr, static_cast<std::size_t>(-1), &count, &end_pos, &error);
+    if (count == 0 && !error.empty()) {
+      throw DbnError{DbnErrorCode::BadRecordLength,
+                     "record at byte " + std::to_string(Position()) +
+                         " of the decoded DBN stream " + error +
+                         ": the data is corrupt or not DBN"};
+    }
+  }
   if (InputPending() ||
       (left != 0 && left >= static_cast<std::size_t>(buf_[pos_]) * 4 &&
        buf_[pos_] * 4u >= sizeof(RecordHeader))) {
@@ -503,18 +517,6 @@ void DbnDecoder::Finish() {
                    "record before ending the stream"};
   }
   if (left != 0) {
-    // An invalid record among the leftovers explains the end better than
-    // "truncated" does.
-    std::string error;
-    std::size_t count = 0;
-    std::size_t end_pos = 0;
-    Walk<false>(nullptr, static_cast<std::size_t>(-1), &count, &end_pos, &error);
-    if (!error.empty()) {
-      throw DbnError{DbnErrorCode::BadRecordLength,
-                     "record at byte " + std::to_string(consumed_ + end_pos) +
-                         " of the decoded DBN stream " + error +
-                         ": the data is corrupt or not DBN"};
-    }
     const std::size_t len = static_cast<std::size_t>(buf_[pos_]) * 4;
     throw DbnError{DbnErrorCode::TruncatedRecord,
                    "input ended inside a record: " + std::to_string(left) +
