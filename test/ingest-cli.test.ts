@@ -1,10 +1,11 @@
 // `databento-node ingest` run as a child process against the mock historical server.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { MockHistoricalServer } from '../lib/testing/historical-server.js';
-import { runCli } from './cli-helpers.js';
+import { CLI, runCli } from './cli-helpers.js';
 import { KEY, mboMarket, serveMbo } from './ingest-helpers.js';
 
 let server: MockHistoricalServer;
@@ -44,6 +45,24 @@ describe('databento-node ingest', () => {
     expect(again.stdout).toBe('');
     expect(again.stderr).toContain('chunks: 0 loaded, 3 already done');
   });
+
+  test('on a terminal, a progress line of chunks, records, rows/s and cost is rewritten in place', async (ctx) => {
+    if (!existsSync('/usr/bin/script')) ctx.skip('no script(1) to run the command on a pseudo-terminal');
+    const to = join(tmp, 'tty.duckdb');
+    const command = [process.execPath, CLI, ...args(to)].map((a) => `'${a}'`).join(' ');
+    // Not spawnSync: the mock server answers from this process.
+    const child = spawn('/usr/bin/script', ['-qefc', command, '/dev/null'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = { stdout: '', status: null as number | null };
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (r.stdout += d));
+    r.status = await new Promise((resolve) => child.once('exit', resolve));
+    expect(r.status, r.stdout).toBe(0);
+    // Each update returns to column 1 and clears the line.
+    const updates = r.stdout.split('\x1b[1G\x1b[2K').slice(1);
+    expect(updates[0]).toMatch(/^chunks 0\/3 2024-03-04 \| 0 records \| 0 rows new \| 0 rows\/s \| \$0\.66$/);
+    expect(updates).toContainEqual(expect.stringMatching(/^chunks 1\/3 2024-03-05 \| 500 records \| 500 rows new \| [\d,]+ rows\/s \| \$0\.66$/));
+    expect(updates.at(-1)).toMatch(/^chunks 3\/3 \| 1,500 records \| 1,500 rows new \| [\d,]+ rows\/s \| \$0\.66\r?\n/);
+    expect(r.stdout).toContain('chunks: 3 loaded, 0 already done, 0 failed of 3');
+  }, 60_000);
 
   test('a chunk that keeps failing: exit 1, the code, and the failure in the summary', async () => {
     server.inject({ kind: 'error', status: 500, detail: 'down' }, { path: '/v0/timeseries.get_range', times: Infinity });
