@@ -20,3 +20,4 @@ export * from './symbology/index.js';
 export * from './generated/records.js';
 export * from './generated/enums.js';
 export * from './ingest/index.js';
+export type { Logger, LogLevel } from './log.js';

@@ -3,6 +3,7 @@
  * @module
  */
 import { resolveApiKey } from '../api-key.js';
+import { ClientLog, checkLogger, type Logger } from '../log.js';
 import { InvalidArgumentError } from '../errors.js';
 import { BatchApi } from './batch.js';
 import { DEFAULT_RETRY, HttpClient, type RetryOptions } from './http.js';
@@ -33,6 +34,12 @@ export interface HistoricalOptions {
    * `false` for none. Default `{ maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 10000 }`.
    */
   retry?: RetryOptions | false;
+  /**
+   * Where diagnostics go: each request with its status, timing and retries
+   * (`console`, a pino logger, …; see {@link Logger}). `NODE_DEBUG=databento`
+   * prints them on stderr too. The key never appears in them.
+   */
+  logger?: Logger;
 }
 
 /**
@@ -92,7 +99,8 @@ export function createHttpClient(options: HistoricalOptions, name: string): Http
   if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
     throw new InvalidArgumentError('timeoutMs must be a non-negative number of milliseconds');
   }
-  return new HttpClient({ key, gateway, timeoutMs, retry: normalizeRetry(options.retry) });
+  const log = new ClientLog(checkLogger(options.logger, name), name.toLowerCase(), key);
+  return new HttpClient({ key, gateway, timeoutMs, retry: normalizeRetry(options.retry), log });
 }
 
 function normalizeGateway(gateway: string): string {

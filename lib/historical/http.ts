@@ -7,6 +7,7 @@
  * @module
  */
 import { DatabentoError } from '../errors.js';
+import { elapsed, type ClientLog } from '../log.js';
 import { AbortError, BadResponseError, BentoClientError, BentoServerError, HttpError, RequestError } from './errors.js';
 import { userAgent } from './version.js';
 
@@ -53,6 +54,7 @@ export interface HttpClientOptions {
   gateway: string;
   timeoutMs: number;
   retry: Required<RetryOptions> | false;
+  log: ClientLog;
 }
 
 /** Default retry limits. */
@@ -74,6 +76,8 @@ export class HttpClient {
   readonly gateway: string;
   readonly timeoutMs: number;
   readonly retry: Required<RetryOptions> | false;
+  /** Diagnostics of this client. */
+  readonly log: ClientLog;
   readonly #secrets: string[];
   readonly #auth: string;
   readonly #userAgent = userAgent();
@@ -82,6 +86,7 @@ export class HttpClient {
     this.gateway = options.gateway;
     this.timeoutMs = options.timeoutMs;
     this.retry = options.retry;
+    this.log = options.log;
     const basic = Buffer.from(`${options.key}:`).toString('base64');
     this.#auth = `Basic ${basic}`;
     // Every form the key could be echoed in; longest first so no partial remains.
@@ -127,14 +132,19 @@ export class HttpClient {
       url = this.url(spec.path, spec.params);
     }
     const timer = this.startTimer(controller);
+    const t0 = performance.now();
+    this.log.debug(`${spec.method} ${spec.path}`);
     let response: Response;
     try {
       response = await fetch(url, { method: spec.method, headers, body, signal, redirect: 'follow' });
     } catch (err) {
-      throw this.failure(err, controller, spec);
+      const failure = this.failure(err, controller, spec);
+      this.log.debug(`${spec.method} ${spec.path} failed after ${elapsed(t0)}: ${failure.code} ${failure.message}`);
+      throw failure;
     } finally {
       clearTimeout(timer);
     }
+    this.log.debug(`${spec.method} ${spec.path} -> ${response.status} in ${elapsed(t0)}`);
     this.emitWarnings(response.headers);
     const reader = new BodyReader(this, response, controller, spec);
     if (response.status >= 400) throw await this.#httpError(response, reader, spec);
@@ -174,6 +184,8 @@ export class HttpClient {
       } catch (err) {
         const delay = canRetry(err) ? this.retryDelay(err, policy, n) : undefined;
         if (delay === undefined) throw err;
+        const max = this.retry ? this.retry.maxAttempts : 1;
+        this.log.warn(`retrying in ${Math.round(delay)} ms (attempt ${n + 1} of ${max}) after: ${(err as Error).message}`);
         await sleep(delay, signal);
       }
     }
@@ -315,6 +327,7 @@ export class BodyReader {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   readonly #controller: AbortController;
   readonly #spec: RequestSpec;
+  readonly #t0 = performance.now();
   #done = false;
 
   constructor(client: HttpClient, response: Response, controller: AbortController, spec: RequestSpec) {
@@ -334,6 +347,7 @@ export class BodyReader {
       const { done, value } = await this.#reader!.read();
       if (done) {
         this.#done = true;
+        this.#client.log.debug(`${this.#spec.method} ${this.#spec.path}: body of ${this.bytesRead} bytes read in ${elapsed(this.#t0)}`);
         return null;
       }
       this.bytesRead += value.length;

@@ -74,17 +74,24 @@ export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements As
 
   /** Connects and authenticates now (else {@link start} does it). Resolves with the session id. */
   connect(): Promise<string> {
-    return this.#serial(() => this.#native.connect());
+    return this.#serial(() => {
+      this.#session.connecting();
+      return this.#native.connect().catch((e: unknown) => Promise.reject(this.#session.failed(e)));
+    });
   }
 
   /** Starts the session (connecting first if needed); resolves with its metadata. */
   start(): Promise<Metadata> {
-    return this.#serial(async () => this.#started(await this.#native.start()));
+    return this.#serial(async () => {
+      this.#session.connecting();
+      return this.#started(await this.#native.start().catch((e: unknown) => Promise.reject(this.#session.failed(e))));
+    });
   }
 
   /** {@link start} on the calling thread: blocks it until the metadata arrives. */
   startSync(): Metadata {
     this.#checkOpen();
+    this.#session.connecting();
     return this.#started(this.#native.startSync());
   }
 
@@ -253,7 +260,7 @@ export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements As
         return await this.#native.nextBatch(timeout);
       } catch (e) {
         const tracker = this.#session.reconnect;
-        if (!tracker || this.#closed || !(e instanceof LiveError)) throw e;
+        if (!tracker || this.#closed || !(e instanceof LiveError)) throw this.#closed ? e : this.#session.failed(e);
         await this.#reconnectWith(tracker, e);
       }
     }
@@ -263,7 +270,7 @@ export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements As
     const lastTs = this.#native.lastTsEvent();
     for (let error = cause; ; ) {
       const delay = tracker.failed(error, lastTs);
-      if (delay === undefined) throw error;
+      if (delay === undefined) throw this.#session.failed(error);
       this.#wake = new AbortController();
       try {
         await sleep(delay, undefined, { signal: this.#wake.signal });

@@ -5,6 +5,7 @@
  */
 import { release, type } from 'node:os';
 import { resolveApiKey } from '../api-key.js';
+import { LiveLog, checkLogger, type Logger } from '../log.js';
 import { InvalidArgumentError, type LiveError } from '../errors.js';
 import { schemaFromName, schemaName, stypeFromName, stypeName } from '../generated/enums.js';
 import { upgradePolicyValue, type UpgradePolicy } from '../dbn/options.js';
@@ -73,6 +74,13 @@ export interface LiveOptions {
   signal?: AbortSignal;
   /** Appended to the user agent sent to the gateway, e.g. `'myapp/1.0'`. */
   userAgentExtension?: string;
+  /**
+   * Where diagnostics go: connection, authentication, subscriptions,
+   * reconnections and the gateway's system and error messages (`console`, a
+   * pino logger, …; see {@link Logger}). `NODE_DEBUG=databento` prints them
+   * on stderr too. The key never appears in them.
+   */
+  logger?: Logger;
   /** TCP connect timeout in ms. Default 10000. */
   connectTimeoutMs?: number;
   /** Timeout of the whole authentication exchange in ms. Default 30000. */
@@ -204,6 +212,7 @@ export interface ClientSetup {
   native: NativeLiveOptions;
   reconnect: ResolvedReconnect | undefined;
   signal: AbortSignal | undefined;
+  log: LiveLog;
 }
 
 /**
@@ -213,8 +222,9 @@ export interface ClientSetup {
 export function liveClientSetup(opts: LiveThreadedOptions): ClientSetup {
   const native = nativeLiveOptions(opts);
   const reconnect = opts.reconnect === undefined ? undefined : resolveReconnect(opts.reconnect);
+  const log = new LiveLog(checkLogger(opts.logger, 'live options'), `live ${native.dataset}`, native.key);
   if (opts.signal?.aborted) throw abortError(opts.signal);
-  return { native, reconnect, signal: opts.signal };
+  return { native, reconnect, signal: opts.signal, log };
 }
 
 /** Validates the options the native session takes; throws InvalidArgumentError. @internal */

@@ -25,6 +25,7 @@ import {
   type SubscriptionRequest,
 } from './options.js';
 import { abortError } from './util.js';
+import { logGatewayMessages, type LiveLog } from '../log.js';
 
 /** The part of either native client the session helper uses. */
 interface NativeSessionInfo {
@@ -49,6 +50,8 @@ export class LiveSession<N extends NativeSessionInfo> {
   #tsOut = false;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort: () => void;
+  readonly #log: LiveLog;
+  readonly #endpoint: { gateway: string; port: number };
 
   /**
    * Validates `options` (throws before any I/O), makes the native client
@@ -57,7 +60,9 @@ export class LiveSession<N extends NativeSessionInfo> {
   constructor(options: LiveThreadedOptions, makeNative: (options: NativeLiveOptions) => N, onAbort: () => void) {
     const setup = liveClientSetup(options);
     this.dataset = setup.native.dataset;
-    this.reconnect = setup.reconnect && new ReconnectTracker(setup.reconnect);
+    this.#log = setup.log;
+    this.#endpoint = { gateway: setup.native.gateway, port: setup.native.port };
+    this.reconnect = setup.reconnect && new ReconnectTracker(setup.reconnect, setup.log);
     this.native = makeNative(setup.native);
     this.#signal = setup.signal;
     this.#onAbort = () => {
@@ -71,7 +76,20 @@ export class LiveSession<N extends NativeSessionInfo> {
   subscribe(request: SubscriptionRequest, closed: boolean): number {
     const sub = nativeSubscription(request);
     if (closed) throw this.closedError();
-    return this.native.subscribe(sub);
+    const id = this.native.subscribe(sub);
+    this.#log.subscribed(id, subscriptionFromNative({ ...sub, id }));
+    return id;
+  }
+
+  /** The client is about to connect (logged unless it is connected already). */
+  connecting(): void {
+    if (!this.native.sessionId()) this.#log.connecting(this.dataset, this.#endpoint.gateway, this.#endpoint.port);
+  }
+
+  /** The session failed for good (logged); returns the error, for `throw session.failed(e)`. */
+  failed<E>(error: E): E {
+    if (error instanceof LiveError) this.#log.failed(error);
+    return error;
   }
 
   /** The error of a call on a closed client. */
@@ -85,6 +103,7 @@ export class LiveSession<N extends NativeSessionInfo> {
     this.metadata = metadata;
     this.#version = started.version;
     this.#tsOut = started.tsOut;
+    this.#log.started(this.native.sessionId(), metadata.start);
     return metadata;
   }
 
@@ -97,6 +116,7 @@ export class LiveSession<N extends NativeSessionInfo> {
       }
     }
     this.reconnect?.onData();
+    logGatewayMessages(this.#log, batch);
     return batch;
   }
 
@@ -111,6 +131,7 @@ export class LiveSession<N extends NativeSessionInfo> {
   /** The client is closed for good: no more abort wiring. */
   dispose(): void {
     this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#log.closed();
   }
 }
 
@@ -123,12 +144,14 @@ export class LiveSession<N extends NativeSessionInfo> {
  */
 export class ReconnectTracker {
   readonly #policy: ResolvedReconnect;
+  readonly #log: LiveLog;
   #attempt = 0;
   #outage: { error: LiveError; lastTs: bigint | null } | undefined;
   #restartedAt: number | undefined;  // when the last reconnection's session started, until healthy
 
-  constructor(policy: ResolvedReconnect) {
+  constructor(policy: ResolvedReconnect, log: LiveLog) {
     this.#policy = policy;
+    this.#log = log;
   }
 
   /** The current attempt number (0 when healthy). */
@@ -145,7 +168,9 @@ export class ReconnectTracker {
     this.#attempt++;
     this.#restartedAt = undefined;
     this.#outage ??= { error, lastTs };
-    return this.#policy.delay(this.#attempt, this.#outage.error);
+    const delay = this.#policy.delay(this.#attempt, this.#outage.error);
+    this.#log.reconnecting(this.#attempt, this.#policy.maxAttempts, delay, error);
+    return delay;
   }
 
   /** A session started again: the `reconnect` event to emit, if it ends an outage. */

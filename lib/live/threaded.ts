@@ -162,6 +162,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
       return Promise.reject(new LiveError('The live client was already started', 'INVALID_STATE'));
     }
     const start = new Deferred<Metadata>();
+    this.#session.connecting();
     try {
       this.#native.start(this.#onWake);
     } catch (e) {
@@ -377,7 +378,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     if (start) {
       // The first start failed: no reconnection, the caller gets the error.
       this.#start = undefined;
-      this.#finalError = error;
+      this.#finalError = this.#session.failed(error);
       start.reject(error);
       return;
     }
@@ -410,7 +411,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
 
   /** A terminal failure: reported to whoever can take it. */
   #fail(error: LiveError): void {
-    this.#finalError = error;
+    this.#finalError = this.#session.failed(error);
     if (this.#state !== 'closing' && this.#state !== 'closed') this.#state = 'failed';
     let taken = false;
     for (const sink of this.#sinks) {
