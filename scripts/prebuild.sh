@@ -2,13 +2,17 @@
 # Makes the prebuilt binaries that ship in the npm package, named as
 # node-gyp-build looks for them:
 #   prebuilds/linux-x64/databento-node.glibc.node     always
-#   prebuilds/linux-arm64/databento-node.glibc.node   when the Debian cross compiler
-#                                                     g++-aarch64-linux-gnu is installed
+#   prebuilds/linux-arm64/databento-node.glibc.node   with Debian's cross compiler
+#                                                     g++-aarch64-linux-gnu, installed first
+#                                                     when missing (as root, with apt-get),
+#                                                     then tested under qemu-user
+#                                                     (scripts/test-arm64.sh)
 # Each is `prebuildify --napi --strip --tag-libc`: one N-API 8 binary for every
 # Node >= 20 and Electron, stripped, tagged glibc (musl systems build from source).
 #
 # Usage: scripts/prebuild.sh [--arch=x64|arm64|all] [--from-build] [--check]
 #   --arch        which prebuilds to make (default all: x64, plus arm64 if it can be cross-compiled)
+#   --no-test     skip the qemu test of the arm64 binary
 #   --from-build  x64 only: reuse build/Release/databento.node (strip and copy) instead of
 #                 compiling again; it is the same binding.gyp build. Fails if there is none.
 #   --check       make nothing; fail unless both prebuilds exist and are newer than every
@@ -24,12 +28,14 @@ cd "$root"
 arch=all
 from_build=0
 check=0
+test_arm64=1
 for arg in "$@"; do
   case "$arg" in
     --arch=x64 | --arch=arm64 | --arch=all) arch=${arg#--arch=} ;;
     --from-build) from_build=1 ;;
     --check) check=1 ;;
-    *) echo "usage: $0 [--arch=x64|arm64|all] [--from-build] [--check]" >&2; exit 2 ;;
+    --no-test) test_arm64=0 ;;
+    *) echo "usage: $0 [--arch=x64|arm64|all] [--from-build] [--check] [--no-test]" >&2; exit 2 ;;
   esac
 done
 
@@ -79,8 +85,14 @@ build_x64() {
 
 build_arm64() {
   local cxx=aarch64-linux-gnu-g++
+  if ! command -v "$cxx" >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "prebuild: installing the arm64 cross compiler (g++-aarch64-linux-gnu)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      g++-aarch64-linux-gnu binutils-aarch64-linux-gnu >/dev/null
+  fi
   if ! command -v "$cxx" >/dev/null; then
-    echo "prebuild: skipping linux-arm64: $cxx not found (apt-get install g++-aarch64-linux-gnu)" >&2
+    echo "prebuild: skipping linux-arm64: $cxx not found (apt-get install g++-aarch64-linux-gnu, as root)" >&2
     [ "$arch" = arm64 ] && exit 1
     return 0
   fi
@@ -99,6 +111,10 @@ build_arm64() {
   )
   local out=prebuilds/linux-arm64/$name
   echo "prebuild: $out ($(stat -c %s "$out") bytes, glibc floor $("$root/scripts/glibc-floor.sh" "$out"))"
+  if [ "$test_arm64" = 1 ]; then
+    # Exit 2: qemu or the arm64 runtime cannot be installed here; say so, go on.
+    "$root/scripts/test-arm64.sh" || { [ $? = 2 ] && echo "prebuild: linux-arm64 not tested (no qemu)" >&2; } || exit 1
+  fi
 }
 
 case "$arch" in

@@ -1,6 +1,6 @@
 // The core's test executable: runs every registered TEST and prints a
-// summary line of the form "N passed, M failed". An argument runs only the
-// tests whose name contains it.
+// summary line of the form "N passed, M failed". Arguments run only the
+// tests whose name contains one of them.
 
 #include <exception>
 #include <iostream>
@@ -10,11 +10,16 @@
 
 int main(int argc, char** argv) {
   using namespace databento::test;
-  const std::string filter = argc > 1 ? argv[1] : "";
+  auto selected = [&](const std::string& name) {
+    for (int i = 1; i < argc; ++i) {
+      if (name.find(argv[i]) != std::string::npos) return true;
+    }
+    return argc <= 1;
+  };
   int passed = 0;
   int failed = 0;
   for (const auto& c : Cases()) {
-    if (std::string{c.name}.find(filter) == std::string::npos) continue;
+    if (!selected(c.name)) continue;
     const int before = Failures();
     try {
       c.fn();
