@@ -73,7 +73,7 @@ describe('databento-node reference', () => {
     const badStart = await cli(['corporate-actions', '--start', '2024-13']);
     expect(badStart.stderr).toMatch(/INVALID_ARGUMENT: .*not a real date/);
     const csvStream = await cli(['security-master', '--start', '2024', '--stream', '--format', 'csv']);
-    expect(csvStream.stderr).toMatch(/USAGE: --stream writes JSON lines/);
+    expect(csvStream.stderr).toMatch(/INVALID_ARGUMENT: --stream writes JSON lines/);
     expect(server.requests).toHaveLength(0);
     server.inject({ kind: 'error', status: 403, detail: `plan lacks reference data for ${KEY}` }, { times: Infinity });
     const denied = await cli(['security-master', '--last']);

@@ -124,7 +124,7 @@ function common(command: Command, ranged: boolean): Command {
 function run<F extends CommonFlags>(fn: (flags: F, signal: AbortSignal) => Promise<Rows>) {
   return action(async (flags: F) => {
     if (flags.stream && flags.format === 'csv') {
-      throw new CliError('--stream writes JSON lines: CSV needs every row to know its columns', 'USAGE');
+      throw new CliError('--stream writes JSON lines: CSV needs every row to know its columns', 'INVALID_ARGUMENT');
     }
     const controller = new AbortController();
     void interrupted().then(() => controller.abort());
@@ -179,7 +179,7 @@ export function register(program: Command): void {
         const ref = client(flags);
         if (flags.last) {
           if (flags.start !== undefined || flags.end !== undefined || flags.index !== undefined) {
-            throw new CliError('--last takes no --start, --end or --index', 'USAGE');
+            throw new CliError('--last takes no --start, --end or --index', 'INVALID_ARGUMENT');
           }
           const o = filters(flags, signal);
           return (flags.stream ? ref.securityMaster.streamLast(o) : await ref.securityMaster.getLast(o)) as unknown as Rows;
