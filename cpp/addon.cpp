@@ -5,7 +5,9 @@ namespace databento::node {
 Addon::Addon(Napi::Env env, Napi::Object exports) {
   DefineAddon(exports,
               {InstanceMethod("setErrorClasses", &Addon::SetErrorClasses)});
-  InitDbn(env, exports);
+  InitDbnDecoder(env, exports);
+  InitDbnFileStore(env, exports);
+  InitDbnEncoder(env, exports);
   InitLiveBlocking(env, exports);
   InitLiveThreaded(env, exports);
   InitZstd(env, exports);

@@ -24,7 +24,9 @@ class Addon : public Napi::Addon<Addon> {
 };
 
 // Registration hooks of the binding files.
-void InitDbn(Napi::Env env, Napi::Object exports);
+void InitDbnDecoder(Napi::Env env, Napi::Object exports);
+void InitDbnFileStore(Napi::Env env, Napi::Object exports);
+void InitDbnEncoder(Napi::Env env, Napi::Object exports);
 void InitLiveBlocking(Napi::Env env, Napi::Object exports);
 void InitLiveThreaded(Napi::Env env, Napi::Object exports);
 void InitZstd(Napi::Env env, Napi::Object exports);

@@ -4,6 +4,9 @@
  * appears in a message.
  * @module
  */
+import type { DbnErrorCode, LiveErrorCode } from './generated/errors.js';
+
+export type { DbnErrorCode, LiveErrorCode };
 
 /** Base class of every error thrown by databento-node. */
 export class DatabentoError extends Error {
@@ -17,24 +20,6 @@ export class DatabentoError extends Error {
   }
 }
 
-/** Codes of {@link DbnError}. */
-export type DbnErrorCode =
-  | 'BAD_MAGIC'
-  | 'UNSUPPORTED_VERSION'
-  | 'TRUNCATED_HEADER'
-  | 'BAD_HEADER'
-  | 'TRUNCATED_RECORD'
-  | 'BAD_RECORD_LENGTH'
-  | 'ZSTD_CORRUPT'
-  | 'ZSTD_UNAVAILABLE'
-  | 'LEGACY_DBZ'
-  | 'BAD_ARGUMENT'
-  | 'IO_ERROR'
-  | 'METADATA_TOO_LARGE'
-  | 'BUSY'
-  | 'CLOSED'
-  | 'INTERNAL';
-
 /**
  * A DBN stream or file could not be read or written: bad magic bytes, an
  * unsupported version, a truncated header or record, a corrupt length, corrupt
@@ -47,21 +32,6 @@ export class DbnError extends DatabentoError {
     super(message, code, options);
   }
 }
-
-/** Codes of {@link LiveError}. */
-export type LiveErrorCode =
-  | 'AUTH_FAILED'
-  | 'CONNECT_FAILED'
-  | 'CONNECTION_CLOSED'
-  | 'HEARTBEAT_TIMEOUT'
-  | 'GATEWAY_ERROR'
-  | 'DECODE_ERROR'
-  | 'PROTOCOL_ERROR'
-  | 'TIMEOUT'
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_STATE'
-  | 'ABORTED'
-  | 'INTERNAL';
 
 /** A live session failed: see {@link LiveErrorCode} for the reasons. */
 export class LiveError extends DatabentoError {

@@ -512,3 +512,61 @@ export function codeIdent(code) {
     .join('');
   return /^[0-9]/.test(ident) ? `_${ident}` : ident;
 }
+
+// Error codes: the C++ enums of the core and the TypeScript unions of the
+// facade's error classes are generated from these. Each value: the C++
+// enumerator `name`, the JS `code`, a `doc`; `bindingOnly` codes are produced
+// by the N-API layer (never by the core) and appear in TypeScript only.
+const ec = (name, code, doc, extra = {}) => ({ name, code, doc, ...extra });
+
+export const ERROR_CODES = [
+  {
+    name: 'DbnErrorCode',
+    doc: 'Why a DBN stream could not be read or written.',
+    values: [
+      ec('BadMagic', 'BAD_MAGIC', 'input is neither DBN, zstd-compressed DBN nor DBZ'),
+      ec('UnsupportedVersion', 'UNSUPPORTED_VERSION', 'DBN version newer than this library knows'),
+      ec('TruncatedHeader', 'TRUNCATED_HEADER', 'input ended inside the metadata header'),
+      ec('BadHeader', 'BAD_HEADER', 'metadata header fields are inconsistent'),
+      ec('TruncatedRecord', 'TRUNCATED_RECORD', 'input ended inside a record'),
+      ec('BadRecordLength', 'BAD_RECORD_LENGTH', 'hd.length of 0..3 words'),
+      ec('ZstdCorrupt', 'ZSTD_CORRUPT', 'the zstd decompressor rejected the input'),
+      ec('ZstdUnavailable', 'ZSTD_UNAVAILABLE', 'libzstd.so.1 could not be loaded'),
+      ec('LegacyDbz', 'LEGACY_DBZ', 'DBZ container where it is not accepted'),
+      ec('BadArgument', 'BAD_ARGUMENT', 'invalid option or value passed by the caller'),
+      ec('Io', 'IO_ERROR', 'the operating system refused a read or write'),
+      ec('MetadataTooLarge', 'METADATA_TOO_LARGE', "metadata header longer than the decoder's cap"),
+      ec('Busy', 'BUSY', 'a call while an earlier one on the same object is still running', { bindingOnly: true }),
+      ec('Closed', 'CLOSED', 'a call on a decoder or store that has ended', { bindingOnly: true }),
+      ec('OutOfMemory', 'OUT_OF_MEMORY', 'a native allocation failed', { bindingOnly: true }),
+      ec('Internal', 'INTERNAL', 'an unexpected native failure', { bindingOnly: true }),
+    ],
+  },
+  {
+    name: 'LiveErrorCode',
+    doc: 'Why a live session failed.',
+    values: [
+      ec('AuthFailed', 'AUTH_FAILED', 'the gateway refused the authentication request'),
+      ec('ConnectFailed', 'CONNECT_FAILED', 'DNS resolution or the TCP connection failed'),
+      ec('ConnectionClosed', 'CONNECTION_CLOSED', 'the gateway closed the connection'),
+      ec('HeartbeatTimeout', 'HEARTBEAT_TIMEOUT', 'no bytes for heartbeat_interval_s + 5 s'),
+      ec('GatewayError', 'GATEWAY_ERROR', 'the gateway sent a fatal ErrorMsg'),
+      ec('DecodeError', 'DECODE_ERROR', 'the binary stream is not valid DBN'),
+      ec('ProtocolError', 'PROTOCOL_ERROR', 'the gateway broke the text protocol'),
+      ec('Timeout', 'TIMEOUT', 'the connect, authentication or metadata deadline passed'),
+      ec('InvalidArgument', 'INVALID_ARGUMENT', 'an option or subscription the protocol cannot carry'),
+      ec('InvalidState', 'INVALID_STATE', "a call the session's state does not allow"),
+      ec('Aborted', 'ABORTED', 'the session was stopped while the call was waiting'),
+      ec('Internal', 'INTERNAL', 'an operating-system or library failure'),
+      ec('OutOfMemory', 'OUT_OF_MEMORY', 'a native allocation failed', { bindingOnly: true }),
+    ],
+  },
+];
+
+/** Kinds of the items a live session thread queues for its consumer (BatchQueue). */
+export const LIVE_EVENT_KINDS = [
+  { name: 'Metadata', value: 0, doc: "the session's metadata header and record layout" },
+  { name: 'Batch', value: 1, doc: 'a batch of whole records' },
+  { name: 'Error', value: 2, doc: "the session's failure" },
+  { name: 'End', value: 3, doc: 'the session thread has ended' },
+];

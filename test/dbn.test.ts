@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Mbp10Msg, Metadata } from '../lib/index.js';
+import { native } from '../lib/native.js';
 import {
   ALL_FIXTURES,
   GOLDEN_FIXTURES,
@@ -468,5 +469,21 @@ describe('columns', () => {
     expect(columns.instrument_class![0]).toBe('K');
     expect(() => defs.toColumns({ fields: ['nope'] })).toThrow(/no field nope in InstrumentDefMsg; it has ts_event, rtype/);
     expect(defs.toColumns({ rtype: 0xa0 }).count).toBe(0);
+  });
+});
+
+describe('native failures', () => {
+  it('an allocation that fails on a worker thread rejects with DbnError OUT_OF_MEMORY, as on the JS thread', async () => {
+    const store = new native.NativeFileStore(fixturePath('test_data.mbo.dbn'), { upgradePolicy: 3, hasMetadata: true });
+    try {
+      // 64 TiB: no allocator hands that out.
+      const err = await store.read(2 ** 46).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DbnError);
+      expect(err).toMatchObject({ code: 'OUT_OF_MEMORY' });
+      // The store is still usable afterwards.
+      expect((await store.read())?.count).toBeGreaterThan(0);
+    } finally {
+      store.close();
+    }
   });
 });

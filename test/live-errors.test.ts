@@ -1,11 +1,12 @@
 // Every way a gateway can misbehave becomes the right LiveError — never a
 // hang, never a crash — and the opt-in reconnect policy recovers.
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { LiveError } from '../lib/errors.js';
 import type { RecordBatch } from '../lib/dbn/index.js';
 import { LiveBlocking, LiveThreaded, type LiveThreadedOptions, type ReconnectEvent } from '../lib/live/index.js';
-import { encodeMboRecords, type MockLiveBehavior } from '../lib/testing/live-gateway.js';
+import { encodeMboRecords, MOCK_API_KEY, type MockLiveBehavior } from '../lib/testing/live-gateway.js';
 import { clientOptions, gateway, onCleanup, threaded } from './live-helpers.js';
 
 /** Starts a threaded client and waits for its terminal error (or a timeout). */
@@ -375,5 +376,85 @@ describe('abort signal', () => {
     expect(err.code).toBe('ABORTED');
     expect(client.closed).toBe(true);
     expect(() => new LiveThreaded(clientOptions(gw.port, { signal: ac.signal }))).toThrow(expect.objectContaining({ code: 'ABORTED' }));
+  });
+});
+
+/**
+ * A gateway on a real socket that authenticates anyone, then runs `onLine`
+ * for each later line (and for the authentication line itself).
+ */
+async function scriptedGateway(onLine: (line: string, socket: import('node:net').Socket) => void): Promise<number> {
+  const server = createServer((socket) => {
+    socket.write('lsg_version=0.7.2\ncram=challenge123\n');
+    let pending = '';
+    socket.on('data', (data) => {
+      pending += data.toString('latin1');
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        onLine(line, socket);
+      }
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as import('node:net').AddressInfo).port;
+}
+
+describe('error hygiene', () => {
+  it('a gateway that closes before or inside the metadata says so, not "in the middle of a record"', async () => {
+    for (const metadataBytes of [0, 10]) {
+      const port = await scriptedGateway((line, socket) => {
+        if (line.startsWith('auth=')) socket.write('success=1|session_id=1\n');
+        if (line.startsWith('start_session')) {
+          // DBN v3 magic and a header length, then part of the header.
+          const partial = Buffer.from([0x44, 0x42, 0x4e, 3, 0xe8, 0x03, 0, 0, 1, 2]).subarray(0, metadataBytes);
+          socket.end(partial);
+        }
+      });
+      for (const client of [threaded(port), new LiveBlocking(clientOptions(port))]) {
+        onCleanup(() => client.close());
+        client.subscribe({ schema: 'mbo', symbols: 'A' });
+        const err = (await client.start().catch((e: unknown) => e)) as LiveError;
+        expect(err.code).toBe('CONNECTION_CLOSED');
+        expect(err.message).toMatch(/before the end of its metadata header/);
+        expect(err.message).not.toMatch(/middle of a record/);
+      }
+    }
+  });
+
+  it('gateway text that echoes the authentication line hides the key, the CRAM reply and the bucket', async () => {
+    const port = await scriptedGateway((line, socket) => {
+      if (line.startsWith('auth=')) socket.end(`success=0|error=Malformed request: ${line}\n`);
+    });
+    const client = threaded(port);
+    client.subscribe({ schema: 'mbo', symbols: 'A' });
+    const err = (await client.start().catch((e: unknown) => e)) as LiveError;
+    expect(err.code).toBe('AUTH_FAILED');
+    const hash = createHash('sha256').update(`challenge123|${MOCK_API_KEY}`).digest('hex');
+    const bucket = MOCK_API_KEY.slice(-5);
+    expect(err.message).toContain('Malformed request: auth=<redacted>');
+    for (const secret of [MOCK_API_KEY, hash, bucket, hash.slice(0, 16)]) expect(err.message).not.toContain(secret);
+    expect(String(err.stack)).not.toContain(bucket);
+  });
+
+  it('LiveErrors from native code carry the JS stack of the call that led to them', async () => {
+    const port = await scriptedGateway((line, socket) => {
+      if (line.startsWith('auth=')) socket.end('success=0|error=key revoked\n');
+    });
+    const blockingClient = new LiveBlocking(clientOptions(port));
+    onCleanup(() => blockingClient.close());
+    blockingClient.subscribe({ schema: 'mbo', symbols: 'A' });
+    const fromBlocking = (await blockingClient.start().catch((e: unknown) => e)) as LiveError;
+    const threadedClient = threaded(port);
+    threadedClient.subscribe({ schema: 'mbo', symbols: 'A' });
+    const fromThreaded = (await threadedClient.start().catch((e: unknown) => e)) as LiveError;
+    for (const err of [fromBlocking, fromThreaded]) {
+      expect(err).toBeInstanceOf(LiveError);
+      expect(err.code).toBe('AUTH_FAILED');
+      expect(err.stack).toMatch(/^LiveError: Failed to authenticate: key revoked\n\s+at /);
+      expect(err.stack).toContain('live-errors.test.ts');
+    }
   });
 });

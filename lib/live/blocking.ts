@@ -13,6 +13,7 @@ import type { PitSymbolMap } from '../symbology/pit-symbol-map.js';
 import { liveNative, type NativeLiveBatch, type NativeLiveBlocking, type NativeStarted } from './native.js';
 import type { LiveOptions, ReconnectEvent, Subscription, SubscriptionRequest } from './options.js';
 import { LiveSession, type ReconnectTracker } from './session.js';
+import { callSite, withCallSite } from './util.js';
 
 /** Events of {@link LiveBlocking}. */
 export interface LiveBlockingEvents {
@@ -238,7 +239,10 @@ export class LiveBlocking extends EventEmitter<LiveBlockingEvents> implements As
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(this.#session.closedError());
-    const run = this.#tail.then(fn, fn);
+    const site = callSite(this.#serial);
+    const run = this.#tail.then(fn, fn).catch((e: unknown) => {
+      throw withCallSite(e, site);
+    });
     this.#tail = run.catch(() => {});
     return run;
   }

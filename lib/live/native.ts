@@ -5,6 +5,7 @@
  */
 import { native, type NativeBatch, type NativeMetadata } from '../native.js';
 import type { LiveError } from '../errors.js';
+import { LiveEventKind } from '../generated/errors.js';
 import type { NativeLiveOptions, NativeSubscription, NativeSubscriptionOut } from './options.js';
 
 /** A batch with the number of SymbolMappingMsg records in it. */
@@ -34,11 +35,11 @@ export interface NativeLiveBlocking {
   lastTsEvent(): bigint | null;
 }
 
-/** Kinds of the items the threaded client's queue holds. */
-export const EVENT_METADATA = 0;
-export const EVENT_BATCH = 1;
-export const EVENT_ERROR = 2;
-export const EVENT_END = 3;
+/** Kinds of the items the threaded client's queue holds (generated with the C++ enum). */
+export const EVENT_METADATA = LiveEventKind.Metadata;
+export const EVENT_BATCH = LiveEventKind.Batch;
+export const EVENT_ERROR = LiveEventKind.Error;
+export const EVENT_END = LiveEventKind.End;
 
 /** One queued item: [kind, payload]. */
 export type NativeLiveItem =

@@ -22,7 +22,7 @@ import {
 } from './native.js';
 import type { LiveThreadedOptions, ReconnectEvent, Subscription, SubscriptionRequest } from './options.js';
 import { LiveSession } from './session.js';
-import { Deferred } from './util.js';
+import { callSite, Deferred, withCallSite } from './util.js';
 
 /** Events of {@link LiveThreaded}. */
 export interface LiveThreadedEvents {
@@ -170,7 +170,12 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     }
     this.#state = 'starting';
     this.#start = start;
-    return start.promise;
+    const site = callSite(this.start);
+    const started = start.promise.catch((e: unknown) => {
+      throw withCallSite(e, site);
+    });
+    started.catch(() => {});  // as the Deferred's own: not an unhandled rejection if ignored
+    return started;
   }
 
   /**

@@ -25,3 +25,27 @@ export class Deferred<T> {
     this.promise.catch(() => {});
   }
 }
+
+/** Where a public call was made: captured before the call waits on native code. */
+export interface CallSite {
+  stack?: string;
+}
+
+/** Captures the stack of the caller of `fn`. */
+export function callSite(fn: (...args: never[]) => unknown): CallSite {
+  const site: CallSite = {};
+  Error.captureStackTrace(site, fn);
+  return site;
+}
+
+/**
+ * Errors made by native code on a later turn of the event loop carry no JS
+ * frames of their own: give them the frames of the call that led to them.
+ */
+export function withCallSite(error: unknown, site: CallSite): unknown {
+  if (error instanceof Error && site.stack) {
+    const frames = site.stack.slice(site.stack.indexOf('\n'));
+    error.stack = `${error.name}: ${error.message}${frames}`;
+  }
+  return error;
+}

@@ -65,11 +65,22 @@ std::chrono::seconds LiveBlocking::HeartbeatTimeout() const {
 }
 
 std::string LiveBlocking::Redact(std::string text) const {
-  // Gateway text is echoed into errors; make sure the key never is.
-  for (std::size_t at = text.find(options_.key); at != std::string::npos;
-       at = text.find(options_.key, at)) {
-    text.replace(at, options_.key.size(), "<redacted>");
-  }
+  // Gateway text is echoed into errors (it may quote the authentication
+  // line): neither the key nor anything derived from it may appear there,
+  // not the CRAM reply, its hash, nor the key's last characters (the bucket).
+  const auto scrub = [&text](std::string_view secret) {
+    if (secret.empty()) return;
+    for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+      text.replace(at, secret.size(), "<redacted>");
+    }
+  };
+  const std::string_view key = options_.key;
+  const std::string_view reply = cram_reply_;
+  scrub(key);
+  scrub(reply);
+  const std::size_t dash = reply.rfind('-');
+  if (dash != std::string_view::npos) scrub(reply.substr(0, dash));
+  if (key.size() >= kBucketIdLength) scrub(key.substr(key.size() - kBucketIdLength));
   return text;
 }
 
@@ -133,6 +144,7 @@ std::string LiveBlocking::Connect() {
   }
   std::string challenge = cram.substr(eq + 1);
   if (!challenge.empty() && challenge.back() == '\r') challenge.pop_back();
+  cram_reply_ = CramReply(challenge, options_.key);
   const std::string auth = AuthRequestLine(options_, challenge);
   conn->WriteAll(auth.data(), auth.size(), deadline);
 
@@ -243,10 +255,14 @@ Metadata LiveBlocking::Start() {
 void LiveBlocking::ThrowClosed(int error) {
   std::string msg = "Gateway closed the session";
   if (error != 0) msg += std::string{": "} + std::strerror(error);
-  try {
-    decoder_->Finish();
-  } catch (const DbnError&) {
-    msg += " in the middle of a record";
+  if (!decoder_ || !decoder_->GetMetadata()) {
+    msg += " before the end of its metadata header";
+  } else {
+    try {
+      decoder_->Finish();
+    } catch (const DbnError&) {
+      msg += " in the middle of a record";
+    }
   }
   throw LiveError{LiveErrorCode::ConnectionClosed, msg};
 }

@@ -39,7 +39,7 @@ std::string CramReply(std::string_view challenge, std::string_view key) {
   challenge_key.append(challenge).append("|").append(key);
   std::string reply = Sha256Hex(challenge_key);
   reply.push_back('-');
-  reply.append(key.substr(key.size() >= 5 ? key.size() - 5 : 0));
+  reply.append(key.substr(key.size() >= kBucketIdLength ? key.size() - kBucketIdLength : 0));
   return reply;
 }
 

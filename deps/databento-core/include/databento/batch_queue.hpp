@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "databento/error_codes.hpp"
 #include "databento/live_blocking.hpp"
 #include "databento/live_error.hpp"
 #include "databento/metadata.hpp"
@@ -29,8 +30,8 @@ namespace databento {
 
 class BatchQueue {
  public:
-  // What an item carries. The numbers cross into JS as event kinds.
-  enum class Kind : std::uint8_t { Metadata = 0, Batch = 1, Error = 2, End = 3 };
+  // What an item carries (generated: the numbers cross into JS).
+  using Kind = LiveEventKind;
 
   struct Item {
     Kind kind{Kind::End};

@@ -133,6 +133,7 @@ class LiveBlocking {
   std::vector<std::uint8_t> read_buf_;
   std::string control_buf_;             // received text not yet parsed
   std::vector<std::uint8_t> early_stream_;  // bytes after the auth reply
+  std::string cram_reply_;              // the last CRAM reply sent: secret, redacted from errors
   Clock::duration silent_for_{};  // waited without receiving a byte
   std::optional<LiveError> pending_error_;
   std::atomic<std::uint64_t> last_ts_event_{kUndefTimestamp};

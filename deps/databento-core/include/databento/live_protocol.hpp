@@ -5,6 +5,7 @@
 // every byte on the wire can be unit-tested.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -62,8 +63,11 @@ struct LiveSubscription {
 // `GLBX.MDP3` → `glbx-mdp3.lsg.databento.com`.
 std::string GatewayHost(std::string_view dataset);
 
+// Characters at the end of the key that name its bucket.
+constexpr std::size_t kBucketIdLength = 5;
+
 // The `auth=` value: SHA-256 hex of "<challenge>|<key>", a dash, and the
-// key's last five characters (its bucket id).
+// key's last kBucketIdLength characters (its bucket id).
 std::string CramReply(std::string_view challenge, std::string_view key);
 
 // `Databento/<core> databento-core Linux/<release>` for C++ users.
