@@ -355,7 +355,8 @@ async function run(plan: Plan, client: Historical, target: IngestTarget): Promis
         'run the same ingest again to retry them',
       'INGEST_INCOMPLETE',
     );
-    throw Object.assign(err, { summary });
+    err.summary = summary;
+    throw err;
   }
   return summary;
 }

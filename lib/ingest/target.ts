@@ -3,6 +3,7 @@
  * @module
  */
 import { DatabentoError } from '../errors.js';
+import type { IngestSummary } from './ingest.js';
 import type { RowBlock, SymbolDictionary } from './rows.js';
 import type { TableSpec } from './tables.js';
 
@@ -63,6 +64,9 @@ export type IngestErrorCode =
 
 /** An ingest could not start or finish; `code` says why. */
 export class IngestError extends DatabentoError {
+  /** With code `INGEST_INCOMPLETE`: what the run did, the failed chunks included. */
+  summary?: IngestSummary;
+
   constructor(message: string, code: IngestErrorCode, options?: ErrorOptions) {
     super(message, code, options);
   }
