@@ -219,10 +219,10 @@ console.log(JSON.stringify({ trades }));
   it('has API docs that typedoc builds without a warning', () => {
     // typedoc.json treats warnings (broken links, unexported types in the API) as errors.
     const typedoc = join(ROOT, 'node_modules/typedoc/bin/typedoc');
-    const r = spawnSync(process.execPath, [typedoc, '--emit', 'none'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+    const r = spawnSync(process.execPath, [typedoc, '--emit', 'none'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000, killSignal: 'SIGKILL' });
     expect(r.stdout + r.stderr).not.toMatch(/\[(warning|error)\]/);
     expect(r.status).toBe(0);
-  }, 60_000);
+  }, 200_000);
 
   describe('without a usable binary', () => {
     /** A copy of the installed project whose prebuild `spoil` breaks. */
