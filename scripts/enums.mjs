@@ -536,6 +536,8 @@ export const ERROR_CODES = [
       ec('BadArgument', 'BAD_ARGUMENT', 'invalid option or value passed by the caller'),
       ec('Io', 'IO_ERROR', 'the operating system refused a read or write'),
       ec('MetadataTooLarge', 'METADATA_TOO_LARGE', "metadata header longer than the decoder's cap"),
+      ec('UnknownRecord', 'UNKNOWN_RECORD', 'an rtype without a known layout where one is needed (text output)'),
+      ec('MixedSchemas', 'MIXED_SCHEMAS', 'records of several schemas where one is required (CSV)'),
       ec('Busy', 'BUSY', 'a call while an earlier one on the same object is still running', { bindingOnly: true }),
       ec('Closed', 'CLOSED', 'a call on a decoder or store that has ended', { bindingOnly: true }),
       ec('OutOfMemory', 'OUT_OF_MEMORY', 'a native allocation failed', { bindingOnly: true }),

@@ -19,12 +19,14 @@ import {
 import {
   ENUMS, FLAGS, CONSTANTS, SCHEMA_RTYPE, VENUES, DATASETS, PUBLISHERS, ERROR_CODES, LIVE_EVENT_KINDS, codeIdent,
 } from './enums.mjs';
+import { genTextFieldsHpp, textOrderProblems } from './generate-text-fields.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = {
   recordsHpp: 'deps/databento-core/include/databento/records.hpp',
   checksHpp: 'deps/databento-core/include/databento/record_layout_checks.hpp',
   enumsHpp: 'deps/databento-core/include/databento/enums.hpp',
+  textFieldsHpp: 'deps/databento-core/include/databento/text_fields.hpp',
   recordsTs: 'lib/generated/records.ts',
   enumsTs: 'lib/generated/enums.ts',
   errorsHpp: 'deps/databento-core/include/databento/error_codes.hpp',
@@ -1045,7 +1047,7 @@ function genErrorsTs() {
 
 function main() {
   const check = process.argv.includes('--check');
-  const problems = validate();
+  const problems = [...validate(), ...textOrderProblems()];
   if (problems.length) {
     console.error('generate-records: the layout/enum tables are inconsistent:');
     for (const p of problems) console.error(`  - ${p}`);
@@ -1055,6 +1057,7 @@ function main() {
     [OUT.recordsHpp]: genRecordsHpp(),
     [OUT.checksHpp]: genChecksHpp(),
     [OUT.enumsHpp]: genEnumsHpp(),
+    [OUT.textFieldsHpp]: genTextFieldsHpp(BANNER),
     [OUT.recordsTs]: genRecordsTs(),
     [OUT.enumsTs]: genEnumsTs(),
     [OUT.errorsHpp]: genErrorsHpp(),

@@ -28,7 +28,10 @@ const f = (offset, name, type, doc, extra = {}) => ({ name, type, offset, doc, .
 const hd = () => f(0, 'hd', 'header', 'Common record header.');
 const cstr = (offset, name, len, doc) => f(offset, name, 'cstr', doc, { len });
 const pad = (offset, name, len) => f(offset, name, 'pad', 'Reserved; zero on write, ignored on read.', { len });
-const chr = (offset, name, enumName, doc) => f(offset, name, 'char', doc, enumName ? { enum: enumName } : {});
+const chr = (offset, name, enumName, doc, extra = {}) => f(offset, name, 'char', doc, { ...(enumName ? { enum: enumName } : {}), ...extra });
+// In DBN v1/v2 some char fields are typed enums in the `dbn` crate: text output
+// writes their raw byte (no escaping, NUL kept) — text-formats.md §2, kind E.
+const RAW_TEXT = { textRaw: true };
 const levels = (offset, of, count, doc) => f(offset, 'levels', 'levels', doc, { of, count });
 
 // Fields shared verbatim by the TradeMsg family (bytes 16..47 of trades, MBP-1, MBP-10).
@@ -42,6 +45,40 @@ const tradeBody = (sideDoc) => [
   f(32, 'ts_recv', 'ts', 'Time the capture server received the message.'),
   f(40, 'ts_in_delta', 'i32', 'Nanoseconds from the venue send time to ts_recv.'),
   f(44, 'sequence', 'u32', 'Venue message sequence number.'),
+];
+
+// Text (CSV/JSON) field order of the `dbn` crate, where it differs from the
+// default (ts_recv, then hd, then the layout order): see
+// shared/spec/text-formats.md §3. Level blocks and the header expand in place.
+const TRADE_TEXT_ORDER = ['ts_recv', 'hd', 'action', 'side', 'depth', 'price', 'size', 'flags', 'ts_in_delta', 'sequence'];
+const DEF_TEXT_HEAD = [
+  'ts_recv', 'hd', 'raw_symbol', 'security_update_action', 'instrument_class', 'min_price_increment',
+  'display_factor', 'expiration', 'activation', 'high_limit_price', 'low_limit_price', 'max_price_variation',
+];
+const DEF_TEXT_MID = [
+  'inst_attrib_value', 'underlying_id', 'raw_instrument_id', 'market_depth_implied', 'market_depth',
+  'market_segment_id', 'max_trade_vol', 'min_lot_size', 'min_lot_size_block', 'min_lot_size_round_lot',
+  'min_trade_vol', 'contract_multiplier', 'decay_quantity', 'original_contract_size',
+];
+const DEF_TEXT_STRINGS = [
+  'currency', 'settl_currency', 'secsubtype', 'group', 'exchange', 'asset', 'cfi', 'security_type',
+  'unit_of_measure', 'underlying', 'strike_price_currency', 'strike_price', 'match_algorithm',
+];
+const DEF_TEXT_ORDER_V3 = [
+  ...DEF_TEXT_HEAD, 'unit_of_measure_qty', 'min_price_increment_amount', 'price_ratio', ...DEF_TEXT_MID,
+  'appl_id', 'maturity_year', 'decay_start_date', 'channel_id', ...DEF_TEXT_STRINGS,
+  'main_fraction', 'price_display_format', 'sub_fraction', 'underlying_product', 'maturity_month', 'maturity_day',
+  'maturity_week', 'user_defined_instrument', 'contract_multiplier_unit', 'flow_schedule_type', 'tick_rule',
+  'leg_count', 'leg_index', 'leg_instrument_id', 'leg_raw_symbol', 'leg_instrument_class', 'leg_side', 'leg_price',
+  'leg_delta', 'leg_ratio_price_numerator', 'leg_ratio_price_denominator', 'leg_ratio_qty_numerator',
+  'leg_ratio_qty_denominator', 'leg_underlying_id',
+];
+const DEF_TEXT_ORDER_V1 = [
+  ...DEF_TEXT_HEAD, 'trading_reference_price', 'unit_of_measure_qty', 'min_price_increment_amount', 'price_ratio',
+  ...DEF_TEXT_MID, 'trading_reference_date', 'appl_id', 'maturity_year', 'decay_start_date', 'channel_id',
+  ...DEF_TEXT_STRINGS, 'md_security_trading_status', 'main_fraction', 'price_display_format', 'settl_price_type',
+  'sub_fraction', 'underlying_product', 'maturity_month', 'maturity_day', 'maturity_week', 'user_defined_instrument',
+  'contract_multiplier_unit', 'flow_schedule_type', 'tick_rule',
 ];
 
 /** Level structs, embedded in MBP/BBO/CMBP/CBBO records. */
@@ -100,6 +137,7 @@ export const HEADER = {
 export const RECORDS = [
   {
     name: 'MboMsg',
+    textOrder: ['ts_recv', 'hd', 'action', 'side', 'price', 'size', 'channel_id', 'order_id', 'flags', 'ts_in_delta', 'sequence'],
     cpp: { ns: '', name: 'MboMsg' },
     rtypes: [0xa0],
     versions: [1, 2, 3],
@@ -122,6 +160,7 @@ export const RECORDS = [
   },
   {
     name: 'TradeMsg',
+    textOrder: TRADE_TEXT_ORDER,
     cpp: { ns: '', name: 'TradeMsg' },
     rtypes: [0x00],
     versions: [1, 2, 3],
@@ -132,6 +171,7 @@ export const RECORDS = [
   },
   {
     name: 'Mbp1Msg',
+    textOrder: [...TRADE_TEXT_ORDER, 'levels'],
     cpp: { ns: '', name: 'Mbp1Msg' },
     aliases: ['TbboMsg'],
     rtypes: [0x01],
@@ -147,6 +187,7 @@ export const RECORDS = [
   },
   {
     name: 'Mbp10Msg',
+    textOrder: [...TRADE_TEXT_ORDER, 'levels'],
     cpp: { ns: '', name: 'Mbp10Msg' },
     rtypes: [0x0a],
     versions: [1, 2, 3],
@@ -161,6 +202,7 @@ export const RECORDS = [
   },
   {
     name: 'BboMsg',
+    textOrder: ['ts_recv', 'hd', 'side', 'price', 'size', 'flags', 'sequence', 'levels'],
     cpp: { ns: '', name: 'BboMsg' },
     aliases: ['Bbo1SMsg', 'Bbo1MMsg'],
     rtypes: [0xc3, 0xc4],
@@ -184,6 +226,7 @@ export const RECORDS = [
   },
   {
     name: 'CbboMsg',
+    textOrder: ['ts_recv', 'hd', 'side', 'price', 'size', 'flags', 'levels'],
     cpp: { ns: '', name: 'CbboMsg' },
     aliases: ['Cbbo1SMsg', 'Cbbo1MMsg'],
     rtypes: [0xc0, 0xc1],
@@ -206,6 +249,7 @@ export const RECORDS = [
   },
   {
     name: 'Cmbp1Msg',
+    textOrder: ['ts_recv', 'hd', 'action', 'side', 'price', 'size', 'flags', 'ts_in_delta', 'levels'],
     cpp: { ns: '', name: 'Cmbp1Msg' },
     aliases: ['TcbboMsg'],
     rtypes: [0xb1, 0xc2],
@@ -266,6 +310,7 @@ export const RECORDS = [
   },
   {
     name: 'InstrumentDefMsg',
+    textOrder: DEF_TEXT_ORDER_V3,
     cpp: { ns: '', name: 'InstrumentDefMsg' },
     rtypes: [0x13],
     versions: [3],
@@ -453,6 +498,7 @@ export const RECORDS = [
   // ---- older layouts (DBN v1 / v2) ----
   {
     name: 'InstrumentDefMsgV1',
+    textOrder: DEF_TEXT_ORDER_V1,
     cpp: { ns: 'v1', name: 'InstrumentDefMsg' },
     rtypes: [0x13],
     versions: [1],
@@ -517,11 +563,11 @@ export const RECORDS = [
       f(346, 'settl_price_type', 'u8', 'Bits describing the settlement price type.'),
       f(347, 'sub_fraction', 'u8', 'Denominator of the sub price fraction.'),
       f(348, 'underlying_product', 'u8', 'Product complex of the underlying.'),
-      chr(349, 'security_update_action', 'SecurityUpdateAction', 'Whether the definition was added, modified or deleted.'),
+      chr(349, 'security_update_action', 'SecurityUpdateAction', 'Whether the definition was added, modified or deleted.', RAW_TEXT),
       f(350, 'maturity_month', 'u8', 'Maturity month from the symbol.'),
       f(351, 'maturity_day', 'u8', 'Maturity day from the symbol, or 0.'),
       f(352, 'maturity_week', 'u8', 'Maturity week from the symbol, or 0.'),
-      chr(353, 'user_defined_instrument', 'UserDefinedInstrument', 'Whether the instrument is user-defined.'),
+      chr(353, 'user_defined_instrument', 'UserDefinedInstrument', 'Whether the instrument is user-defined.', RAW_TEXT),
       f(354, 'contract_multiplier_unit', 'i8', 'Unit of contract_multiplier: 1 = hours, 2 = days.'),
       f(355, 'flow_schedule_type', 'i8', 'Delivery schedule of an electricity contract.'),
       f(356, 'tick_rule', 'u8', 'Tick rule of a spread.'),
@@ -530,6 +576,7 @@ export const RECORDS = [
   },
   {
     name: 'InstrumentDefMsgV2',
+    textOrder: DEF_TEXT_ORDER_V1,
     cpp: { ns: 'v2', name: 'InstrumentDefMsg' },
     rtypes: [0x13],
     versions: [2],
@@ -594,7 +641,7 @@ export const RECORDS = [
       f(383, 'maturity_month', 'u8', 'Maturity month from the symbol.'),
       f(384, 'maturity_day', 'u8', 'Maturity day from the symbol, or 0.'),
       f(385, 'maturity_week', 'u8', 'Maturity week from the symbol, or 0.'),
-      chr(386, 'user_defined_instrument', 'UserDefinedInstrument', 'Whether the instrument is user-defined.'),
+      chr(386, 'user_defined_instrument', 'UserDefinedInstrument', 'Whether the instrument is user-defined.', RAW_TEXT),
       f(387, 'contract_multiplier_unit', 'i8', 'Unit of contract_multiplier: 1 = hours, 2 = days.'),
       f(388, 'flow_schedule_type', 'i8', 'Delivery schedule of an electricity contract.'),
       f(389, 'tick_rule', 'u8', 'Tick rule of a spread.'),
@@ -727,4 +774,16 @@ export function layoutProblems(layout) {
 /** The record layout used for `rtype` in DBN `version`, or undefined. */
 export function layoutFor(rtype, version) {
   return RECORDS.find((r) => r.rtypes.includes(rtype) && r.versions.includes(version));
+}
+
+/**
+ * Field names of a record in the `dbn` crate's CSV/JSON order: the layout's
+ * `textOrder` when it has one, else ts_recv (if any), the header, then the
+ * remaining fields in layout order. Reserved fields never appear.
+ */
+export function textOrder(layout) {
+  if (layout.textOrder) return layout.textOrder;
+  const names = layout.fields.filter((f) => f.type !== 'pad').map((f) => f.name);
+  const lead = names.filter((n) => n === 'ts_recv' || n === 'hd');
+  return [...lead.sort((a) => (a === 'ts_recv' ? -1 : 1)), ...names.filter((n) => !lead.includes(n))];
 }

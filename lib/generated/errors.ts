@@ -19,6 +19,8 @@
  * - `BAD_ARGUMENT`: invalid option or value passed by the caller
  * - `IO_ERROR`: the operating system refused a read or write
  * - `METADATA_TOO_LARGE`: metadata header longer than the decoder's cap
+ * - `UNKNOWN_RECORD`: an rtype without a known layout where one is needed (text output)
+ * - `MIXED_SCHEMAS`: records of several schemas where one is required (CSV)
  * - `BUSY`: a call while an earlier one on the same object is still running
  * - `CLOSED`: a call on a decoder or store that has ended
  * - `OUT_OF_MEMORY`: a native allocation failed
@@ -37,6 +39,8 @@ export type DbnErrorCode =
   | 'BAD_ARGUMENT'
   | 'IO_ERROR'
   | 'METADATA_TOO_LARGE'
+  | 'UNKNOWN_RECORD'
+  | 'MIXED_SCHEMAS'
   | 'BUSY'
   | 'CLOSED'
   | 'OUT_OF_MEMORY'

@@ -23,6 +23,8 @@ enum class DbnErrorCode : std::uint8_t {
   BadArgument,  // invalid option or value passed by the caller
   Io,  // the operating system refused a read or write
   MetadataTooLarge,  // metadata header longer than the decoder's cap
+  UnknownRecord,  // an rtype without a known layout where one is needed (text output)
+  MixedSchemas,  // records of several schemas where one is required (CSV)
 };
 
 // The stable string form of a code, e.g. "BAD_MAGIC".
@@ -52,6 +54,10 @@ constexpr const char* ToString(DbnErrorCode code) {
       return "IO_ERROR";
     case DbnErrorCode::MetadataTooLarge:
       return "METADATA_TOO_LARGE";
+    case DbnErrorCode::UnknownRecord:
+      return "UNKNOWN_RECORD";
+    case DbnErrorCode::MixedSchemas:
+      return "MIXED_SCHEMAS";
   }
   return "INTERNAL";
 }
