@@ -47,6 +47,7 @@ for (const [name, file, fn] of [
   ['historical', './historical.mjs', 'benchHistorical'],
   ['ingest', './ingest.mjs', 'benchIngest'],
   ['reference', './reference.mjs', 'benchReference'],
+  ['text', './text.mjs', 'benchText'],
 ]) {
   if (only && only !== name) continue;
   let mod;

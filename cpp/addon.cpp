@@ -11,6 +11,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   InitLiveBlocking(env, exports);
   InitLiveThreaded(env, exports);
   InitZstd(env, exports);
+  InitText(env, exports);
 }
 
 Napi::Value Addon::SetErrorClasses(const Napi::CallbackInfo& info) {

@@ -30,5 +30,6 @@ void InitDbnEncoder(Napi::Env env, Napi::Object exports);
 void InitLiveBlocking(Napi::Env env, Napi::Object exports);
 void InitLiveThreaded(Napi::Env env, Napi::Object exports);
 void InitZstd(Napi::Env env, Napi::Object exports);
+void InitText(Napi::Env env, Napi::Object exports);
 
 }  // namespace databento::node

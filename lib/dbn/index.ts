@@ -17,3 +17,12 @@ export {
   type SymbolMapping,
 } from './metadata.js';
 export type { DecoderOptions, UpgradePolicy } from './options.js';
+export {
+  CsvEncodeStream,
+  JsonEncodeStream,
+  writeCsv,
+  writeJson,
+  type BatchSource,
+  type EncodeStreamOptions,
+  type TextOptions,
+} from './text.js';

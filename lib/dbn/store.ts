@@ -10,6 +10,8 @@ import { toColumns, type Columns, type ColumnsOptions } from './columns.js';
 import { DbnDecoder } from './decoder.js';
 import { metadataFromNative, type Metadata } from './metadata.js';
 import { nativeDecoderOptions, type DecoderOptions } from './options.js';
+import { writeCsv, writeJson, type TextOptions } from './text.js';
+import type { Writable } from 'node:stream';
 
 /** Options of {@link DbnStore.batches}. */
 export interface BatchOptions {
@@ -125,6 +127,21 @@ export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
     const schema = this.#source.metadata?.schema;
     const withSchema = options.rtype === undefined && options.schema === undefined && schema ? { ...options, schema } : options;
     return toColumns(this.#source.syncBatches(), withSchema);
+  }
+
+  /**
+   * Writes the records as CSV, byte for byte as databento-python's `to_csv`
+   * (defaults: prettyPx, prettyTs and mapSymbols on). `dest` is a path
+   * (`.zst` ⇒ zstd) or a writable stream, which is left open. Resolves to the
+   * number of records written.
+   */
+  toCsv(dest: string | Writable, options?: TextOptions): Promise<number> {
+    return writeCsv({ metadata: this.maybeMetadata, batches: () => this.#source.asyncBatches() }, dest, options);
+  }
+
+  /** Writes the records as JSON lines, as databento-python's `to_json`; see {@link toCsv}. */
+  toJson(dest: string | Writable, options?: TextOptions): Promise<number> {
+    return writeJson({ metadata: this.maybeMetadata, batches: () => this.#source.asyncBatches() }, dest, options);
   }
 
   /** Every record as an array of views (the whole store in memory). */

@@ -1,0 +1,200 @@
+// CSV and JSON lines against every fixture vector of the text-formats spec
+// (§10.2-§10.7, read from the spec file itself), through DbnStore.toCsv/toJson,
+// writeCsv/writeJson over other batch sources, and the encode streams.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { zstdDecompressSync } from './zstd-helper.js';
+import { CsvEncodeStream, DbnError, DbnStore, InvalidArgumentError, JsonEncodeStream, writeCsv, type TextOptions } from '../lib/index.js';
+import { fixturePath } from './fixtures.js';
+
+const SPEC = readFileSync(new URL('./fixtures/spec/text-formats.md', import.meta.url), 'utf8');
+const PLAIN: TextOptions = { prettyPx: false, prettyTs: false, mapSymbols: false };
+
+/** Collects a store's text output in memory. */
+async function text(store: DbnStore, format: 'csv' | 'json', opts: TextOptions = {}): Promise<string> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  await (format === 'csv' ? store.toCsv(sink, opts) : store.toJson(sink, opts));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const open = (name: string, asIs = false) =>
+  DbnStore.fromFile(fixturePath(name), asIs ? { upgradePolicy: 'as-is' } : undefined);
+
+/** The code blocks of a spec section, as arrays of lines. */
+function blocks(section: string): string[][] {
+  const start = SPEC.indexOf(`### ${section}`);
+  const end = SPEC.indexOf('\n### ', start + 1);
+  const body = SPEC.slice(start, end);
+  return [...body.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1]!.split('\n').filter((l) => l !== ''));
+}
+
+/** CSV vector groups: "# fixture — description" followed by the lines it produces. */
+function csvGroups(lines: string[]): { fixture: string; asIs: boolean; lines: string[] }[] {
+  const groups: { fixture: string; asIs: boolean; lines: string[] }[] = [];
+  for (const line of lines) {
+    if (line.startsWith('#')) {
+      const m = /(test_data\.[\w.-]+?\.dbn(?:\.zst)?)/.exec(line);
+      groups.push({ fixture: m?.[1] ?? 'test_data.mbo.v3.dbn.zst', asIs: line.includes('as-is'), lines: [] });
+    } else {
+      groups.at(-1)!.lines.push(line);
+    }
+  }
+  return groups;
+}
+
+describe('CSV vectors of the spec (§10.2-§10.5)', () => {
+  for (const section of ['10.2', '10.3', '10.4', '10.5']) {
+    const groups = csvGroups(blocks(section)[0]!);
+    for (const group of groups) {
+      it(`${section} ${group.fixture}${group.asIs ? ' (as-is)' : ''}: ${group.lines.length} lines`, async () => {
+        const store = open(group.fixture, group.asIs);
+        const plain = (await text(store, 'csv', PLAIN)).split('\n');
+        const python = (await text(store, 'csv')).split('\n');
+        for (const line of group.lines) {
+          // Pretty lines carry ISO timestamps, or end with the symbol column.
+          const pretty = /\d{4}-\d\d-\d\dT/.test(line) || line.endsWith(',symbol');
+          const out = pretty ? python : plain;
+          if (line.startsWith('ts_')) expect(out[0]).toBe(line);
+          else expect(out).toContain(line);
+        }
+      });
+    }
+  }
+
+  it('zero records: a CSV header line, empty JSON', async () => {
+    const store = open('test_data.ohlcv-1d.v3.dbn.zst');
+    expect(await text(store, 'csv', PLAIN)).toBe('ts_event,rtype,publisher_id,instrument_id,open,high,low,close,volume\n');
+    expect(await text(store, 'json')).toBe('');
+  });
+});
+
+// The JSON blocks hold no per-line labels; the spec's captions name them.
+const JSON_SOURCES: Record<string, [fixture: string, python: boolean, asIs?: boolean][]> = {
+  '10.2': [
+    ['test_data.mbo.v3.dbn.zst', false],
+    ['test_data.mbo.v3.dbn.zst', false],
+    ['test_data.mbo.v3.dbn.zst', true],
+    ['test_data.mbo.v3.dbn.zst', true],
+  ],
+  '10.3': [
+    ['test_data.trades.v3.dbn.zst', false],
+    ['test_data.mbp-1.v3.dbn.zst', true],
+    ['test_data.mbp-10.v3.dbn.zst', false],
+  ],
+  '10.4': [
+    ['test_data.bbo-1s.v3.dbn.zst', false],
+    ['test_data.cbbo-1s.v3.dbn.zst', true],
+    ['test_data.cmbp-1.v3.dbn.zst', false],
+    ['test_data.ohlcv-1s.v3.dbn.zst', false],
+    ['test_data.ohlcv-1s.v3.dbn.zst', true],
+    ['test_data.status.v3.dbn.zst', false],
+  ],
+  '10.5': [
+    ['test_data.imbalance.v3.dbn.zst', true],
+    ['test_data.statistics.v3.dbn.zst', false],
+    ['test_data.statistics.v3.dbn.zst', true],
+    ['test_data.statistics.v1.dbn.zst', false, true],
+    ['test_data.definition.v3.dbn.zst', false],
+    ['test_data.definition.v3.dbn.zst', true],
+  ],
+};
+
+describe('JSON-lines vectors of the spec (§10.2-§10.5)', () => {
+  for (const [section, sources] of Object.entries(JSON_SOURCES)) {
+    const lines = blocks(section)[1]!;
+    it(`${section}: ${lines.length} lines`, async () => {
+      expect(lines).toHaveLength(sources.length);
+      for (const [i, [fixture, python, asIs]] of sources.entries()) {
+        const out = (await text(open(fixture, asIs), 'json', python ? {} : PLAIN)).split('\n');
+        expect(out).toContain(lines[i]);
+      }
+    });
+  }
+
+  it('definition v1 as-is keeps the v1 keys; the Python default upgrades it to the v3 output', async () => {
+    const asIs = await text(open('test_data.definition.v1.dbn.zst', true), 'json', PLAIN);
+    expect(asIs).toContain('"raw_instrument_id":2147483647,');
+    expect(asIs).toContain('"trading_reference_price":"9223372036854775807"');
+    expect(asIs).toContain('"trading_reference_date":65535');
+    expect(asIs).toContain('"md_security_trading_status":78');
+    expect(asIs).toContain('"settl_price_type":255');
+    const upgraded = await text(open('test_data.definition.v1.dbn.zst'), 'csv');
+    expect(upgraded).toBe(await text(open('test_data.definition.v3.dbn.zst'), 'csv'));
+  });
+
+  it('every v1/v2/v3 copy of the MBO fixture gives the same text', async () => {
+    const want = await text(open('test_data.mbo.v3.dbn.zst'), 'json');
+    for (const name of ['test_data.mbo.v3.dbn', 'test_data.mbo.dbn', 'test_data.mbo.v1.dbn.zst']) {
+      expect(await text(open(name), 'json')).toBe(want);
+    }
+  });
+});
+
+describe('text output options and destinations', () => {
+  it('limit, schema filter, header and TSV', async () => {
+    const store = open('test_data.mbo.v3.dbn.zst');
+    expect((await text(store, 'json', { ...PLAIN, limit: 1 })).split('\n')).toHaveLength(2);
+    expect(await text(store, 'csv', { ...PLAIN, header: false })).not.toContain('ts_recv');
+    expect(await text(store, 'json', { schema: 'trades' })).toBe('');
+    await expect(text(store, 'csv', { schema: 'nope' })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(text(store, 'csv', { limit: -1 })).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it('writes files, zstd for .zst paths, and resolves to the record count', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbn-text-'));
+    try {
+      const store = open('test_data.mbp-1.v3.dbn.zst');
+      expect(await store.toCsv(join(dir, 'out.csv'))).toBe(2);
+      expect(await store.toJson(join(dir, 'out.json.zst'))).toBe(2);
+      const csv = readFileSync(join(dir, 'out.csv'), 'utf8');
+      const json = zstdDecompressSync(readFileSync(join(dir, 'out.json.zst'))).toString('utf8');
+      expect(csv).toBe(await text(store, 'csv'));
+      expect(json).toBe(await text(store, 'json'));
+      await expect(store.toCsv(join(dir, 'missing', 'x.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('CSV of mixed data needs a schema; writeCsv takes any batch source', async () => {
+    const store = open('test_data.mbo.v3.dbn.zst');
+    const mixed = { metadata: { ...store.metadata, schema: null }, batches: () => store.batchesSync() };
+    await expect(writeCsv(mixed, new PassThrough())).rejects.toBeInstanceOf(InvalidArgumentError);
+    const sink = new PassThrough();
+    const chunks: Buffer[] = [];
+    sink.on('data', (c: Buffer) => chunks.push(c));
+    expect(await writeCsv(mixed, sink, { schema: 'mbo' })).toBe(2);
+    expect(Buffer.concat(chunks).toString()).toBe(await text(store, 'csv'));
+  });
+
+  it('encode streams turn DBN bytes or record batches into text', async () => {
+    const store = open('test_data.mbo.v3.dbn.zst');
+    const collect = async (stream: NodeJS.ReadWriteStream, input: NodeJS.ReadableStream) => {
+      const chunks: Buffer[] = [];
+      await pipeline(input, stream, async (source: AsyncIterable<Buffer>) => {
+        for await (const c of source) chunks.push(c);
+      });
+      return Buffer.concat(chunks).toString();
+    };
+    expect(await collect(new CsvEncodeStream(), createReadStream(fixturePath('test_data.mbo.v3.dbn.zst')))).toBe(
+      await text(store, 'csv'),
+    );
+    const batches = PassThrough.from(store.batchesSync(), { objectMode: true });
+    expect(await collect(new JsonEncodeStream({ metadata: store.metadata }), batches)).toBe(await text(store, 'json'));
+    await expect(collect(new CsvEncodeStream(), PassThrough.from(['not dbn'], { objectMode: true }))).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    await expect(collect(new CsvEncodeStream(), PassThrough.from([Buffer.from('garbage!')]))).rejects.toBeInstanceOf(DbnError);
+  });
+});
