@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { zstdDecompressSync } from './zstd-helper.js';
 import { CsvEncodeStream, DbnError, DbnStore, InvalidArgumentError, JsonEncodeStream, writeCsv, type TextOptions } from '../lib/index.js';
@@ -39,18 +39,28 @@ function blocks(section: string): string[][] {
   return [...body.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1]!.split('\n').filter((l) => l !== ''));
 }
 
-/** CSV vector groups: "# fixture — description" followed by the lines it produces. */
+/**
+ * CSV vector groups: "# fixture — description" followed by the lines it
+ * produces; a comment naming several fixtures ("a.v3 / b.v3 — row 1") gives
+ * one line to each.
+ */
 function csvGroups(lines: string[]): { fixture: string; asIs: boolean; lines: string[] }[] {
   const groups: { fixture: string; asIs: boolean; lines: string[] }[] = [];
+  let shared: string[] = [];
   for (const line of lines) {
     if (line.startsWith('#')) {
-      const m = /(test_data\.[\w.-]+?\.dbn(?:\.zst)?)/.exec(line);
-      groups.push({ fixture: m?.[1] ?? 'test_data.mbo.v3.dbn.zst', asIs: line.includes('as-is'), lines: [] });
+      const names = [...line.matchAll(/test_data\.([\w-]+)\.(v\d)(?:\.dbn)?(\.zst)?|\/ ([\w-]+)\.(v\d)/g)].map(
+        (m) => `test_data.${m[1] ?? m[4]}.${m[2] ?? m[5]}.dbn${m[3] ?? (m[4] ? '.zst' : '')}`,
+      );
+      shared = names.length > 1 ? names.map((n) => n.replace(/\.dbn$/, '.dbn.zst')) : [];
+      if (shared.length === 0) groups.push({ fixture: names[0] ?? 'test_data.mbo.v3.dbn.zst', asIs: line.includes('as-is'), lines: [] });
+    } else if (shared.length > 0) {
+      groups.push({ fixture: shared.shift()!, asIs: false, lines: [line] });
     } else {
       groups.at(-1)!.lines.push(line);
     }
   }
-  return groups;
+  return groups.filter((g) => g.lines.length > 0);
 }
 
 describe('CSV vectors of the spec (§10.2-§10.5)', () => {
@@ -182,19 +192,19 @@ describe('text output options and destinations', () => {
     const store = open('test_data.mbo.v3.dbn.zst');
     const collect = async (stream: NodeJS.ReadWriteStream, input: NodeJS.ReadableStream) => {
       const chunks: Buffer[] = [];
-      await pipeline(input, stream, async (source: AsyncIterable<Buffer>) => {
-        for await (const c of source) chunks.push(c);
+      await pipeline(input, stream, async (source: AsyncIterable<string | Buffer>) => {
+        for await (const c of source) chunks.push(Buffer.from(c));
       });
       return Buffer.concat(chunks).toString();
     };
     expect(await collect(new CsvEncodeStream(), createReadStream(fixturePath('test_data.mbo.v3.dbn.zst')))).toBe(
       await text(store, 'csv'),
     );
-    const batches = PassThrough.from(store.batchesSync(), { objectMode: true });
+    const batches = Readable.from(store.batchesSync());
     expect(await collect(new JsonEncodeStream({ metadata: store.metadata }), batches)).toBe(await text(store, 'json'));
-    await expect(collect(new CsvEncodeStream(), PassThrough.from(['not dbn'], { objectMode: true }))).rejects.toBeInstanceOf(
+    await expect(collect(new CsvEncodeStream(), Readable.from(['not dbn']))).rejects.toBeInstanceOf(
       InvalidArgumentError,
     );
-    await expect(collect(new CsvEncodeStream(), PassThrough.from([Buffer.from('garbage!')]))).rejects.toBeInstanceOf(DbnError);
+    await expect(collect(new CsvEncodeStream(), Readable.from([Buffer.from('garbage!')]))).rejects.toBeInstanceOf(DbnError);
   });
 });

@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import * as dbn from './commands/dbn.js';
 import * as demo from './commands/demo.js';
 import * as ingest from './commands/ingest.js';
 import * as mock from './commands/mock.js';
@@ -12,6 +13,7 @@ import * as reference from './commands/reference.js';
 import { main, type CommandModule } from './util.js';
 
 const commands: CommandModule[] = [
+  dbn,
   demo,
   ingest,
   mock,

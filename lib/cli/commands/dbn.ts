@@ -1,0 +1,278 @@
+/**
+ * `databento-node dbn FILE...`: reads DBN files (or stdin) and writes them as
+ * CSV, TSV, JSON lines, DBN or a DBN fragment, with the options of
+ * Databento's `dbn` CLI. Several files are merged by index timestamp.
+ * @internal
+ * @module
+ */
+import { createWriteStream, existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { Option, InvalidArgumentError as CommanderArgumentError, type Command } from 'commander';
+import type { Writable } from 'node:stream';
+import { RecordBatch } from '../../dbn/batch.js';
+import { DbnDecoder } from '../../dbn/decoder.js';
+import { DbnEncoder } from '../../dbn/encoder.js';
+import { mergeBatches, mergeMetadata } from '../../dbn/merge.js';
+import type { Metadata } from '../../dbn/metadata.js';
+import type { DecoderOptions } from '../../dbn/options.js';
+import { DbnStore } from '../../dbn/store.js';
+import { TextOutput, type BatchSource } from '../../dbn/text.js';
+import { rtypeForSchema, schemaFromName } from '../../generated/enums.js';
+import { ZstdCompressStream } from '../../zstd.js';
+import { action, CliError, stdoutGone, writeOut } from '../util.js';
+import { metadataJson } from '../metadata-json.js';
+
+type Encoding = 'csv' | 'tsv' | 'json' | 'dbn' | 'fragment';
+
+interface DbnFlags {
+  json?: boolean;
+  csv?: boolean;
+  tsv?: boolean;
+  dbn?: boolean;
+  fragment?: boolean;
+  output?: string;
+  force?: boolean;
+  zstd?: boolean;
+  pretty?: boolean;
+  mapSymbols?: boolean;
+  metadata?: boolean;
+  limit?: number;
+  schema?: string;
+  omitHeader?: boolean;
+  upgrade?: boolean;
+  inputFragment?: boolean;
+  inputDbnVersion?: 1 | 2 | 3;
+}
+
+const ENCODING_FLAGS = ['json', 'csv', 'tsv', 'dbn', 'fragment'] as const;
+
+/** The output encoding from the flags, else from the output path's extension (`.zst` ⇒ zstd). */
+function outputEncoding(flags: DbnFlags): { encoding: Encoding; zstd: boolean } {
+  const chosen = ENCODING_FLAGS.find((f) => flags[f]);
+  if (chosen) return { encoding: chosen, zstd: flags.zstd ?? false };
+  const path = flags.output;
+  if (path !== undefined) {
+    const zstd = path.endsWith('.zst') || (flags.zstd ?? false);
+    const base = path.endsWith('.zst') ? path.slice(0, -4) : path;
+    const byExt: [string, Encoding][] = [['.dbn.frag', 'fragment'], ['.json', 'json'], ['.csv', 'csv'], ['.tsv', 'tsv'], ['.xls', 'tsv'], ['.dbn', 'dbn']];
+    const hit = byExt.find(([ext]) => base.endsWith(ext));
+    if (hit) return { encoding: hit[1], zstd };
+  }
+  throw new CliError(
+    `Unable to infer output encoding from ${path === undefined ? 'no --output path' : `output path '${path}'`}: pass one of --csv, --tsv, --json, --dbn or --fragment`,
+    'USAGE',
+  );
+}
+
+function decoderOptions(flags: DbnFlags): DecoderOptions {
+  return {
+    upgradePolicy: flags.upgrade ? 'upgrade' : 'as-is',
+    ...(flags.inputFragment ? { fragment: { version: flags.inputDbnVersion ?? 3 } } : {}),
+  };
+}
+
+/** stdin as a batch source: decoded as it arrives. */
+async function stdinSource(options: DecoderOptions): Promise<BatchSource & { metadata: Metadata | undefined }> {
+  const decoder = new DbnDecoder(options);
+  const input = process.stdin[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const pending: RecordBatch[] = [];
+  let ended = false;
+  // Read until the metadata is known (fragments have none: the first batch).
+  while (!ended && (options.fragment ? pending.length === 0 : decoder.metadata === undefined)) {
+    const next = await input.next();
+    if (next.done) {
+      decoder.end();
+      ended = true;
+    } else {
+      const batch = await decoder.writeAsync(next.value);
+      if (batch) pending.push(batch);
+    }
+  }
+  return {
+    metadata: decoder.metadata,
+    async *batches() {
+      yield* pending;
+      while (!ended) {
+        const next = await input.next();
+        if (next.done) {
+          decoder.end();
+          return;
+        }
+        const batch = await decoder.writeAsync(next.value);
+        if (batch) yield batch;
+      }
+    },
+  };
+}
+
+async function openInputs(files: string[], flags: DbnFlags): Promise<{ metadata: Metadata | undefined; source: BatchSource }> {
+  if (files.filter((f) => f === '-').length > 1) throw new CliError('stdin (-) can be read only once', 'USAGE');
+  const options = decoderOptions(flags);
+  const sources: (BatchSource & { metadata: Metadata | undefined })[] = [];
+  for (const file of files) {
+    if (file === '-') {
+      sources.push(await stdinSource(options));
+    } else {
+      if (!existsSync(file)) throw new CliError(`no such file: ${file}`, 'FILE_NOT_FOUND');
+      const store = DbnStore.fromFile(file, options);
+      sources.push({ metadata: store.maybeMetadata, batches: () => store.batches() });
+    }
+  }
+  if (sources.length === 1) return { metadata: sources[0]!.metadata, source: sources[0]! };
+  const metas = sources.map((s) => s.metadata).filter((m): m is Metadata => m !== undefined);
+  const metadata = metas.length ? mergeMetadata(metas) : undefined;
+  const version = metadata?.version ?? flags.inputDbnVersion ?? 3;
+  if (metas.some((m) => m.version !== version) && !flags.upgrade) {
+    throw new CliError('the inputs have different DBN versions: pass --upgrade to merge them', 'USAGE');
+  }
+  return { metadata, source: { metadata, batches: () => mergeBatches(sources.map((s) => s.batches()), version, metadata?.ts_out ?? false) } };
+}
+
+/** Keeps the records of one rtype and at most `remaining` of them. */
+function filterBatch(batch: RecordBatch, rtype: number | undefined, remaining: number): RecordBatch {
+  if (rtype === undefined && remaining >= batch.count) return batch;
+  const bytes = batch.bytes();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (let at = 0; at < bytes.length && parts.length < remaining; at += bytes[at]! * 4) {
+    if (rtype !== undefined && bytes[at + 1] !== rtype) continue;
+    const rec = bytes.subarray(at, at + bytes[at]! * 4);
+    parts.push(rec);
+    size += rec.length;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return new RecordBatch(out.buffer, parts.length, batch.version, batch.tsOut);
+}
+
+/** Where the output goes: a file (refusing to overwrite without --force) or stdout. */
+async function openOutput(flags: DbnFlags): Promise<{ write(b: Uint8Array): Promise<void>; close(): Promise<void> }> {
+  if (flags.output === undefined) {
+    return { write: (b) => (b.length ? writeOut(b) : Promise.resolve()), close: async () => undefined };
+  }
+  const stream: Writable = createWriteStream(flags.output, { flags: flags.force ? 'w' : 'wx' });
+  try {
+    await once(stream, 'open');
+  } catch (e) {
+    if ((e as { code?: string }).code === 'EEXIST') {
+      throw new CliError(`${flags.output} exists: pass --force to overwrite it`, 'FILE_EXISTS');
+    }
+    throw e;
+  }
+  return {
+    async write(b) {
+      if (b.length && !stream.write(b)) await once(stream, 'drain');
+    },
+    async close() {
+      stream.end();
+      await once(stream, 'finish');
+    },
+  };
+}
+
+async function run(files: string[], flags: DbnFlags): Promise<void> {
+  const { encoding, zstd } = outputEncoding(flags);
+  if (flags.metadata && encoding !== 'json') throw new CliError('--metadata is written as JSON only', 'USAGE');
+  const schema = flags.schema === undefined ? undefined : schemaFromName(flags.schema);
+  if (flags.schema !== undefined && schema === undefined) throw new CliError(`unknown schema "${flags.schema}"`, 'USAGE');
+  const { metadata, source } = await openInputs(files, flags);
+  const out = await openOutput(flags);
+  const limit = flags.limit ?? Infinity;
+  const effective: Metadata | undefined = metadata && {
+    ...metadata,
+    ...(flags.schema !== undefined ? { schema: flags.schema } : {}),
+    ...(flags.limit !== undefined ? { limit: metadata.limit === 0n || BigInt(flags.limit) < metadata.limit ? BigInt(flags.limit) : metadata.limit } : {}),
+  };
+  const compressor = zstd && (encoding === 'fragment' || flags.metadata) ? new ZstdCompressStream() : undefined;
+  const emit = (b: Uint8Array) => out.write(compressor ? compressor.write(b) : b);
+
+  if (flags.metadata) {
+    if (!effective) throw new CliError('a fragment has no metadata to print', 'USAGE');
+    await emit(Buffer.from(metadataJson(effective, flags.pretty ?? false) + '\n'));
+  } else if (encoding === 'dbn' || encoding === 'fragment') {
+    const rtype = schema === undefined ? undefined : rtypeForSchema(schema);
+    let remaining = limit;
+    const dbn = encoding === 'dbn' ? newDbnEncoder(effective, zstd) : undefined;
+    for await (const batch of source.batches()) {
+      const kept = filterBatch(batch, rtype, remaining);
+      remaining -= kept.count;
+      await emit(dbn ? dbn.write(kept) : kept.bytes());
+      if (remaining <= 0 || stdoutGone()) break;
+    }
+    if (dbn) await out.write(dbn.end());
+  } else {
+    const text = new TextOutput({
+      format: encoding,
+      prettyPx: flags.pretty ?? false,
+      prettyTs: flags.pretty ?? false,
+      mapSymbols: flags.mapSymbols ?? false,
+      header: !flags.omitHeader,
+      indent: flags.pretty ?? false,
+      filterSchema: false,
+      compression: zstd ? 'zstd' : 'none',
+      ...(flags.schema !== undefined ? { schema: flags.schema } : {}),
+      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    });
+    if (encoding !== 'json' && effective && effective.schema === null && flags.schema === undefined) {
+      throw new CliError("can't encode a CSV with mixed schemas: pass --schema to keep one", 'MIXED_SCHEMAS');
+    }
+    for await (const batch of source.batches()) {
+      await out.write(text.encode(batch, effective));
+      if (text.done || stdoutGone()) break;
+    }
+    await out.write(text.finish(effective));
+  }
+  if (compressor) await out.write(compressor.end());
+  await out.close();
+}
+
+function newDbnEncoder(metadata: Metadata | undefined, zstd: boolean): DbnEncoder {
+  if (!metadata) throw new CliError('fragment input has no metadata to write a DBN file with: use --fragment output', 'USAGE');
+  return new DbnEncoder(metadata, { compression: zstd ? 'zstd' : 'none' });
+}
+
+function count(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new CommanderArgumentError('must be a whole number ≥ 1');
+  return n;
+}
+
+/** Adds `dbn` to the program. */
+export function register(program: Command): void {
+  const encodings = (self: string) => ENCODING_FLAGS.filter((f) => f !== self);
+  program
+    .command('dbn')
+    .description(
+      'Read DBN files (plain or zstd; - for stdin) and write them as CSV, TSV, JSON lines, DBN or a DBN fragment, ' +
+        "byte for byte as Databento's dbn CLI. Several files are merged by timestamp.",
+    )
+    .argument('<file...>', 'DBN files to read; - reads stdin')
+    .addOption(new Option('-J, --json', 'output JSON lines').conflicts(encodings('json')))
+    .addOption(new Option('-C, --csv', 'output CSV').conflicts(encodings('csv')))
+    .addOption(new Option('-T, --tsv', 'output tab-separated values').conflicts(encodings('tsv')))
+    .addOption(new Option('-D, --dbn', 'output DBN').conflicts(encodings('dbn')))
+    .addOption(new Option('-F, --fragment', 'output a DBN fragment (records without metadata)').conflicts(encodings('fragment')))
+    .option('-o, --output <file>', 'write to a file instead of stdout; the encoding follows its extension when not given')
+    .option('-f, --force', 'overwrite the output file if it exists')
+    .option('-z, --zstd', 'compress the output with zstd')
+    .addOption(new Option('-p, --pretty', 'decimal prices, ISO 8601 timestamps and indented JSON').conflicts(['dbn', 'fragment']))
+    .addOption(new Option('-s, --map-symbols', 'add a symbol column/key from the metadata mappings').conflicts(['dbn', 'fragment', 'inputFragment']))
+    .addOption(new Option('-m, --metadata', 'print the metadata as JSON instead of the records').conflicts(['csv', 'tsv', 'dbn', 'fragment', 'inputFragment']))
+    .addOption(new Option('-l, --limit <n>', 'stop after n records').argParser(count))
+    .option('--schema <name>', 'keep only the records of this schema (allows CSV of mixed data)')
+    .addOption(new Option('--omit-header', 'no CSV/TSV header row').conflicts(['json', 'dbn', 'fragment']))
+    .option('-u, --upgrade', 'upgrade DBN v1/v2 records to v3 (default: as they are)')
+    .option('--input-fragment', 'the input is a DBN fragment (records without metadata)')
+    .addOption(
+      new Option('--input-dbn-version <n>', 'DBN version of fragment input (default 3)')
+        .argParser((v) => {
+          if (!['1', '2', '3'].includes(v)) throw new CommanderArgumentError('must be 1, 2 or 3');
+          return Number(v) as 1 | 2 | 3;
+        }),
+    )
+    .action(action((files: string[], flags: DbnFlags) => run(files, flags)));
+}
