@@ -7,17 +7,23 @@
  */
 import * as dbn from './commands/dbn.js';
 import * as demo from './commands/demo.js';
+import * as getRange from './commands/get-range.js';
 import * as ingest from './commands/ingest.js';
+import * as metadata from './commands/metadata.js';
 import * as mock from './commands/mock.js';
 import * as reference from './commands/reference.js';
+import * as resolve from './commands/resolve.js';
 import { main, type CommandModule } from './util.js';
 
 const commands: CommandModule[] = [
   dbn,
   demo,
+  getRange,
   ingest,
+  metadata,
   mock,
   reference,
+  resolve,
 ];
 
 void main(commands);
