@@ -92,3 +92,32 @@ describe('databento-node resolve and metadata', () => {
     expect(incomplete.stderr).toMatch(/needs --schema/);
   });
 });
+
+describe('databento-node live', () => {
+  const liveEnv = () => ({ DATABENTO_API_KEY: mocks.env.DATABENTO_API_KEY, DATABENTO_LIVE_GATEWAY: mocks.env.DATABENTO_LIVE_GATEWAY });
+
+  it('streams JSON lines with symbols from the session mappings, stopping at --limit', async () => {
+    const r = await runCli(['live', '--dataset', SAMPLE_DATASET, '--schema', 'trades', '--symbols', 'ESZ4', '-l', '3', '-s'], { env: liveEnv() });
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { hd: { rtype: number }; symbol: string | null });
+    expect(lines).toHaveLength(3);
+    const trades = lines.filter((l) => l.hd.rtype === 0);
+    expect(trades.length).toBeGreaterThan(0);
+    for (const t of trades) expect(t.symbol).toBe('ESZ4');
+  });
+
+  it('writes CSV of the subscribed schema only, and fails with a code on a bad key', async () => {
+    const r = await runCli(['live', '--dataset', SAMPLE_DATASET, '--schema', 'trades', '--symbols', 'ESZ4', '-l', '2', '-C'], { env: liveEnv() });
+    expect(r.status).toBe(0);
+    const rows = r.stdout.trim().split('\n');
+    expect(rows[0]).toBe('ts_recv,ts_event,rtype,publisher_id,instrument_id,action,side,depth,price,size,flags,ts_in_delta,sequence');
+    expect(rows).toHaveLength(3);
+    const badKey = 'db-' + 'x'.repeat(29);
+    const denied = await runCli(['live', '--dataset', SAMPLE_DATASET, '--schema', 'trades', '--symbols', 'ESZ4', '-l', '1'], {
+      env: { ...liveEnv(), DATABENTO_API_KEY: badKey },
+    });
+    expect(denied.status).toBe(1);
+    expect(denied.stderr).toMatch(/^databento-node: [A-Z_]+: /m);
+    expect(denied.stderr).not.toContain(badKey);
+  });
+});

@@ -9,6 +9,7 @@ import * as dbn from './commands/dbn.js';
 import * as demo from './commands/demo.js';
 import * as getRange from './commands/get-range.js';
 import * as ingest from './commands/ingest.js';
+import * as live from './commands/live.js';
 import * as metadata from './commands/metadata.js';
 import * as mock from './commands/mock.js';
 import * as reference from './commands/reference.js';
@@ -20,6 +21,7 @@ const commands: CommandModule[] = [
   demo,
   getRange,
   ingest,
+  live,
   metadata,
   mock,
   reference,
