@@ -42,7 +42,7 @@ function visitor(r) {
   const L = [];
   const byName = new Map(r.fields.map((f) => [f.name, f]));
   L.push(`template <class V>`);
-  L.push(`[[gnu::always_inline]] inline void VisitText(const ${cppType(r)}& r, V& v) {`);
+  L.push(`DBN_TEXT_VISIT void VisitText(const ${cppType(r)}& r, V& v) {`);
   for (const name of textOrder(r)) {
     const field = byName.get(name);
     if (field.type === 'header') {
@@ -83,6 +83,14 @@ export function genTextFieldsHpp(banner) {
   L.push('');
   L.push('#include "databento/enums.hpp"');
   L.push('#include "databento/records.hpp"');
+  L.push('');
+  L.push('// Optimized builds inline each visit whole, so a visitor\'s state stays in');
+  L.push('// registers; unoptimized (sanitizer) builds would only bloat.');
+  L.push('#if defined(__OPTIMIZE__)');
+  L.push('#define DBN_TEXT_VISIT [[gnu::always_inline]] inline');
+  L.push('#else');
+  L.push('#define DBN_TEXT_VISIT inline');
+  L.push('#endif');
   L.push('');
   L.push('namespace databento::text {');
   L.push('');
@@ -155,8 +163,7 @@ export function genTextFieldsHpp(banner) {
     L.push(visitor(r));
     L.push('');
   }
-  L.push('// Visits the record at `rec` (8-byte aligned) as `layout`. Inlined whole so');
-  L.push('// a visitor\'s output pointer can live in a register.');
+  L.push('// Visits the record at `rec` (8-byte aligned) as `layout`.');
   L.push('template <class V>');
   L.push('void VisitRecord(Layout layout, const std::uint8_t* rec, V& v) {');
   L.push('  switch (layout) {');

@@ -21,5 +21,5 @@ describe('C++ core', () => {
     } finally {
       rmSync(build, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 900_000);
 });

@@ -14,7 +14,13 @@
 
 namespace databento::text {
 
+// Forced inlining of the per-field writers pays only in optimized builds; in
+// unoptimized (sanitizer) builds it would only bloat the objects.
+#if defined(__OPTIMIZE__)
 #define DBN_TEXT_INLINE [[gnu::always_inline]] inline
+#else
+#define DBN_TEXT_INLINE inline
+#endif
 
 // "00" .. "99": integers are written two digits at a time.
 inline constexpr char kDigitPairs[] =

@@ -11,6 +11,14 @@
 #include "databento/enums.hpp"
 #include "databento/records.hpp"
 
+// Optimized builds inline each visit whole, so a visitor's state stays in
+// registers; unoptimized (sanitizer) builds would only bloat.
+#if defined(__OPTIMIZE__)
+#define DBN_TEXT_VISIT [[gnu::always_inline]] inline
+#else
+#define DBN_TEXT_VISIT inline
+#endif
+
 namespace databento::text {
 
 // One id per record layout (v1/v2 layouts that differ have their own).
@@ -279,7 +287,7 @@ constexpr Layout SchemaLayout(Schema schema, std::uint8_t version) {
 
 // MboMsg: 11 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const MboMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const MboMsg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -300,7 +308,7 @@ template <class V>
 
 // TradeMsg: 10 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const TradeMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const TradeMsg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -320,7 +328,7 @@ template <class V>
 
 // Mbp1Msg: 11 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const Mbp1Msg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const Mbp1Msg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -352,7 +360,7 @@ template <class V>
 
 // Mbp10Msg: 11 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const Mbp10Msg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const Mbp10Msg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -384,7 +392,7 @@ template <class V>
 
 // BboMsg: 8 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const BboMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const BboMsg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -413,7 +421,7 @@ template <class V>
 
 // CbboMsg: 7 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const CbboMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const CbboMsg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -441,7 +449,7 @@ template <class V>
 
 // Cmbp1Msg: 9 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const Cmbp1Msg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const Cmbp1Msg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -471,7 +479,7 @@ template <class V>
 
 // OhlcvMsg: 6 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const OhlcvMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const OhlcvMsg& r, V& v) {
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
   v.Int("rtype", r.hd.rtype);
@@ -487,7 +495,7 @@ template <class V>
 
 // StatusMsg: 8 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const StatusMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const StatusMsg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -505,7 +513,7 @@ template <class V>
 
 // InstrumentDefMsg: 70 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const InstrumentDefMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const InstrumentDefMsg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -585,7 +593,7 @@ template <class V>
 
 // ImbalanceMsg: 21 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const ImbalanceMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const ImbalanceMsg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -616,7 +624,7 @@ template <class V>
 
 // StatMsg: 11 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const StatMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const StatMsg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -637,7 +645,7 @@ template <class V>
 
 // ErrorMsg: 4 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const ErrorMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const ErrorMsg& r, V& v) {
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
   v.Int("rtype", r.hd.rtype);
@@ -651,7 +659,7 @@ template <class V>
 
 // SymbolMappingMsg: 7 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const SymbolMappingMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const SymbolMappingMsg& r, V& v) {
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
   v.Int("rtype", r.hd.rtype);
@@ -668,7 +676,7 @@ template <class V>
 
 // SystemMsg: 3 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const SystemMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const SystemMsg& r, V& v) {
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
   v.Int("rtype", r.hd.rtype);
@@ -681,7 +689,7 @@ template <class V>
 
 // InstrumentDefMsgV1: 61 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const v1::InstrumentDefMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const v1::InstrumentDefMsg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -752,7 +760,7 @@ template <class V>
 
 // InstrumentDefMsgV2: 61 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const v2::InstrumentDefMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const v2::InstrumentDefMsg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -823,7 +831,7 @@ template <class V>
 
 // StatMsgV1: 11 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const v1::StatMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const v1::StatMsg& r, V& v) {
   v.Ts("ts_recv", r.ts_recv);
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
@@ -844,7 +852,7 @@ template <class V>
 
 // ErrorMsgV1: 2 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const v1::ErrorMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const v1::ErrorMsg& r, V& v) {
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
   v.Int("rtype", r.hd.rtype);
@@ -856,7 +864,7 @@ template <class V>
 
 // SymbolMappingMsgV1: 5 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const v1::SymbolMappingMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const v1::SymbolMappingMsg& r, V& v) {
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
   v.Int("rtype", r.hd.rtype);
@@ -871,7 +879,7 @@ template <class V>
 
 // SystemMsgV1: 2 fields.
 template <class V>
-[[gnu::always_inline]] inline void VisitText(const v1::SystemMsg& r, V& v) {
+DBN_TEXT_VISIT void VisitText(const v1::SystemMsg& r, V& v) {
   v.BeginHeader();
   v.Ts("ts_event", r.hd.ts_event);
   v.Int("rtype", r.hd.rtype);
@@ -881,8 +889,7 @@ template <class V>
   v.Str("msg", r.msg.data(), 64);
 }
 
-// Visits the record at `rec` (8-byte aligned) as `layout`. Inlined whole so
-// a visitor's output pointer can live in a register.
+// Visits the record at `rec` (8-byte aligned) as `layout`.
 template <class V>
 void VisitRecord(Layout layout, const std::uint8_t* rec, V& v) {
   switch (layout) {
