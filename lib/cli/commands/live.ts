@@ -8,6 +8,7 @@ import { Option, InvalidArgumentError as CommanderArgumentError, type Command } 
 import { RecordBatch } from '../../dbn/batch.js';
 import { DbnEncoder } from '../../dbn/encoder.js';
 import { TextOutput } from '../../dbn/text.js';
+import type { SchemaName, STypeName } from '../../historical/types.js';
 import { LiveThreaded } from '../../live/threaded.js';
 import { action, apiKey, interrupted, message, stdoutGone, writeOut } from '../util.js';
 
@@ -45,9 +46,9 @@ async function run(flags: LiveFlags): Promise<void> {
   const stop = interrupted();
   try {
     client.subscribe({
-      schema: flags.schema,
+      schema: flags.schema as SchemaName,
       symbols: flags.symbols.split(',').map((s) => s.trim()),
-      stypeIn: flags.stypeIn,
+      stypeIn: flags.stypeIn as STypeName,
       ...(flags.start ? { start: flags.start } : {}),
     });
     const metadata = await client.start();
