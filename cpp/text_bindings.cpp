@@ -10,7 +10,8 @@
 #include "addon.hpp"
 #include "databento/text_encoder.hpp"
 #include "databento/zstd.hpp"
-#include "metadata_js.hpp"
+#include "util/errors.hpp"
+#include "util/metadata_js.hpp"
 
 namespace databento::node {
 namespace {
@@ -58,7 +59,7 @@ class NativeTextEncoder : public Napi::ObjectWrap<NativeTextEncoder> {
       encoder_ = std::make_unique<TextEncoder>(OptionsFromJs(o), metadata ? &*metadata : nullptr);
       if (Flag(o, "zstd")) zstd_ = std::make_unique<ZstdCompressor>();
     } catch (...) {
-      RethrowAsDbnError(info.Env());
+      RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
   }
 
@@ -76,7 +77,7 @@ class NativeTextEncoder : public Napi::ObjectWrap<NativeTextEncoder> {
     try {
       encoder_->Encode(bytes.Data(), bytes.ByteLength(), limit);
     } catch (...) {
-      RethrowAsDbnError(env);
+      RethrowAsJsError(env, ErrorFamily::Dbn);
     }
     return TakeOutput(env, false);
   }
@@ -106,7 +107,7 @@ class NativeTextEncoder : public Napi::ObjectWrap<NativeTextEncoder> {
         out = &compressed_;
       }
     } catch (...) {
-      RethrowAsDbnError(env);
+      RethrowAsJsError(env, ErrorFamily::Dbn);
     }
     auto buffer = Napi::Buffer<std::uint8_t>::Copy(env, out->data(), out->size());
     if (end) written_ = encoder_->RecordsWritten();
@@ -117,8 +118,7 @@ class NativeTextEncoder : public Napi::ObjectWrap<NativeTextEncoder> {
 
   void CheckOpen(Napi::Env env) const {
     if (!encoder_) {
-      throw MakeError(env, env.GetInstanceData<Addon>()->dbn_error, "CLOSED",
-                      "the text encoder has finished");
+      throw ToJsError(env, ErrorInfo{ErrorFamily::Dbn, "CLOSED", "the text encoder has finished", 0});
     }
   }
 
