@@ -57,7 +57,7 @@ export async function benchIngest() {
     const results = [
       decode,
       await measure('ingest: decode + rows (columns, ord, symbols), no database', () => rowsOnly(store)),
-      await measure('ingest: decode + rows + DuckDB load (appender, INSERT … ON CONFLICT, primary key)', () =>
+      await measure('ingest: decode + rows + DuckDB load (appender, INSERT … anti-join on the key)', () =>
         load(store, () => DuckDbTarget.open(duckPath())), 1),
       await measure('ingest(): end to end, zstd MBO from a local mock server into DuckDB', () => endToEnd(duckPath()), 1),
     ];

@@ -18,6 +18,11 @@
  *   re-loading a range or replaying an overlap yields the same keys, and the
  *   rows already stored are skipped instead of duplicated.
  *
+ * PostgreSQL declares the key as the primary key. DuckDB does not: maintaining
+ * its index costs many times the rest of a load, so the DuckDB loader enforces
+ * the key itself (an anti-join against the stored rows of the staged time
+ * window, in the load's transaction).
+ *
  * For bar schemas (`ohlcv-*`) `ord` is always 0: there is one bar per
  * instrument, publisher and interval start.
  * @module
