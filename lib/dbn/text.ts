@@ -48,6 +48,7 @@ export interface TextEncodingOptions extends TextOptions {
 export interface BatchSource {
   /** The DBN metadata, when known (read when the first batch arrives). */
   readonly metadata?: Metadata | undefined;
+  /** The records, batch by batch. */
   batches(): AsyncIterable<RecordBatch> | Iterable<RecordBatch>;
 }
 
@@ -248,6 +249,7 @@ class TextEncodeStream extends Transform {
     this.#metadata = metadata;
   }
 
+  /** @internal */
   override _transform(chunk: unknown, _encoding: BufferEncoding, done: TransformCallback): void {
     try {
       if (chunk instanceof RecordBatch) {
@@ -268,6 +270,7 @@ class TextEncodeStream extends Transform {
     }
   }
 
+  /** @internal */
   override _flush(done: TransformCallback): void {
     try {
       this.#decoder?.end();
