@@ -111,6 +111,20 @@ export function integerOption(min: number, max: number): (value: string) => numb
   };
 }
 
+/** An option parser for counts (whole numbers ≥ 1); a bad value is a usage error. */
+export function wholeNumber(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new OptionValueError('must be a whole number ≥ 1');
+  return n;
+}
+
+/** An option parser for amounts of US dollars (≥ 0); a bad value is a usage error. */
+export function usd(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new OptionValueError('must be an amount of US dollars ≥ 0');
+  return n;
+}
+
 /** Resolves on the first Ctrl-C (SIGINT) or SIGTERM; a second one exits at once. */
 export function interrupted(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {

@@ -19,7 +19,7 @@ import { DbnStore } from '../../dbn/store.js';
 import { TextOutput, type BatchSource } from '../../dbn/text.js';
 import { rtypeForSchema, schemaFromName } from '../../generated/enums.js';
 import { ZstdCompressStream } from '../../zstd.js';
-import { action, CliError, stdoutGone, writeOut } from '../util.js';
+import { action, CliError, stdoutGone, wholeNumber, writeOut } from '../util.js';
 import { metadataJson } from '../metadata-json.js';
 
 type Encoding = 'csv' | 'tsv' | 'json' | 'dbn' | 'fragment';
@@ -235,11 +235,6 @@ function newDbnEncoder(metadata: Metadata | undefined, zstd: boolean): DbnEncode
   return new DbnEncoder(metadata, { compression: zstd ? 'zstd' : 'none' });
 }
 
-function count(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new CommanderArgumentError('must be a whole number ≥ 1');
-  return n;
-}
 
 /** Adds `dbn` to the program. */
 export function register(program: Command): void {
@@ -262,7 +257,7 @@ export function register(program: Command): void {
     .addOption(new Option('-p, --pretty', 'decimal prices, ISO 8601 timestamps and indented JSON').conflicts(['dbn', 'fragment']))
     .addOption(new Option('-s, --map-symbols', 'add a symbol column/key from the metadata mappings').conflicts(['dbn', 'fragment', 'inputFragment']))
     .addOption(new Option('-m, --metadata', 'print the metadata as JSON instead of the records').conflicts(['csv', 'tsv', 'dbn', 'fragment', 'inputFragment']))
-    .addOption(new Option('-l, --limit <n>', 'stop after n records').argParser(count))
+    .addOption(new Option('-l, --limit <n>', 'stop after n records').argParser(wholeNumber))
     .option('--schema <name>', 'keep only the records of this schema (allows CSV of mixed data)')
     .addOption(new Option('--omit-header', 'no CSV/TSV header row').conflicts(['json', 'dbn', 'fragment']))
     .option('-u, --upgrade', 'upgrade DBN v1/v2 records to v3 (default: as they are)')

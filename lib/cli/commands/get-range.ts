@@ -6,13 +6,13 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { Option, InvalidArgumentError as CommanderArgumentError, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { Historical } from '../../historical/client.js';
 import type { QueryOptions } from '../../historical/metadata.js';
 import { TextOutput } from '../../dbn/text.js';
 import { DbnEncoder } from '../../dbn/encoder.js';
 import type { SchemaName, STypeName } from '../../historical/types.js';
-import { action, apiKey, CliError, message, stdoutGone, writeOut } from '../util.js';
+import { action, apiKey, CliError, message, stdoutGone, usd, wholeNumber, writeOut } from '../util.js';
 
 interface GetRangeFlags {
   dataset: string;
@@ -35,17 +35,7 @@ interface GetRangeFlags {
   gateway?: string;
 }
 
-function wholeNumber(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new CommanderArgumentError('must be a whole number ≥ 1');
-  return n;
-}
 
-function usd(text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0) throw new CommanderArgumentError('must be an amount of US dollars ≥ 0');
-  return n;
-}
 
 /** The encoding from the flags, else from -o's extension, else DBN. */
 function encodingOf(flags: GetRangeFlags): { encoding: 'csv' | 'tsv' | 'json' | 'dbn'; zstd: boolean } {

@@ -8,7 +8,7 @@ import { clearLine, cursorTo } from 'node:readline';
 import { InvalidArgumentError as CommanderArgumentError, Option, type Command } from 'commander';
 import { Historical } from '../../historical/client.js';
 import { ingest, type IngestProgress, type IngestSummary } from '../../ingest/index.js';
-import { action, apiKey, interrupted, message, writeOut } from '../util.js';
+import { action, apiKey, interrupted, message, usd, wholeNumber, writeOut } from '../util.js';
 
 interface IngestFlags {
   dataset: string;
@@ -28,17 +28,7 @@ interface IngestFlags {
   liveGateway?: string;
 }
 
-function positiveInt(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new CommanderArgumentError('must be a whole number ≥ 1');
-  return n;
-}
 
-function usd(text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0) throw new CommanderArgumentError('must be an amount of US dollars ≥ 0');
-  return n;
-}
 
 /** One line of progress, rewritten in place on a terminal. */
 function progressLine(p: IngestProgress): string {
@@ -92,9 +82,9 @@ export function register(program: Command): void {
     .requiredOption('--start <time>', 'range start (ISO 8601; a date is UTC midnight)')
     .requiredOption('--end <time>', 'range end, exclusive')
     .requiredOption('--to <target>', 'a DuckDB file (e.g. ./market.duckdb) or postgres://user:pass@host/db')
-    .addOption(new Option('--chunk-days <n>', 'days per chunk').argParser(positiveInt).default(1))
-    .addOption(new Option('--attempts <n>', 'attempts per chunk before it is reported failed').argParser(positiveInt).default(3))
-    .addOption(new Option('--request-attempts <n>', 'attempts per HTTP request (429, 5xx, network failures)').argParser(positiveInt).default(5))
+    .addOption(new Option('--chunk-days <n>', 'days per chunk').argParser(wholeNumber).default(1))
+    .addOption(new Option('--attempts <n>', 'attempts per chunk before it is reported failed').argParser(wholeNumber).default(3))
+    .addOption(new Option('--request-attempts <n>', 'attempts per HTTP request (429, 5xx, network failures)').argParser(wholeNumber).default(5))
     .addOption(new Option('--max-cost <usd>', 'refuse to start above this quoted cost').argParser(usd))
     .option('--gateway <url>', 'historical gateway URL')
     .option('--live', 'after the range, follow the live feed until Ctrl-C (replaying from the last stored time)')

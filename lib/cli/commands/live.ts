@@ -4,13 +4,13 @@
  * @internal
  * @module
  */
-import { Option, InvalidArgumentError as CommanderArgumentError, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { RecordBatch } from '../../dbn/batch.js';
 import { DbnEncoder } from '../../dbn/encoder.js';
 import { TextOutput } from '../../dbn/text.js';
 import type { SchemaName, STypeName } from '../../historical/types.js';
 import { LiveThreaded } from '../../live/threaded.js';
-import { action, apiKey, interrupted, message, stdoutGone, writeOut } from '../util.js';
+import { action, apiKey, interrupted, message, stdoutGone, wholeNumber, writeOut } from '../util.js';
 
 interface LiveFlags {
   dataset: string;
@@ -26,11 +26,6 @@ interface LiveFlags {
   gateway?: string;
 }
 
-function wholeNumber(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new CommanderArgumentError('must be a whole number ≥ 1');
-  return n;
-}
 
 /** The first `n` records of a batch. */
 function head(batch: RecordBatch, n: number): RecordBatch {
