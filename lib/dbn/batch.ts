@@ -103,6 +103,44 @@ export class RecordBatch implements Iterable<AnyRecord> {
   }
 }
 
+/**
+ * @internal The records of one batch, one view per view class re-pointed
+ * record by record (as {@link RecordBatch.forEach}), resumable between calls:
+ * the live client's `record` events are delivered in time-bounded slices.
+ */
+export class RecordCursor {
+  readonly #view: DataView;
+  readonly #end: number;
+  readonly #views: CursorCache;
+  #offset = 0;
+  #head = -1;
+  #rec: AnyRecord | undefined;
+
+  constructor(batch: RecordBatch) {
+    this.#view = batch.view;
+    this.#end = batch.view.byteLength;
+    this.#views = new CursorCache(batch.view, batch.version);
+  }
+
+  /** The next record (a re-pointed view), or undefined after the last. */
+  next(): AnyRecord | undefined {
+    const offset = this.#offset;
+    if (offset >= this.#end) return undefined;
+    const view = this.#view;
+    const h = view.getUint16(offset, true); // hd.length, then rtype
+    const next = offset + (h & 0xff) * 4;
+    if (h !== this.#head) {
+      this.#rec = this.#views.at(offset);
+      this.#head = h;
+    }
+    if (next > this.#end) throw pastEnd(view, offset);
+    this.#offset = next;
+    const rec = this.#rec!;
+    rec._o = offset;
+    return rec;
+  }
+}
+
 /** One re-pointable view per view class met in a batch. */
 class CursorCache {
   readonly #view: DataView;

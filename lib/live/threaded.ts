@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { LiveError } from '../errors.js';
-import type { RecordBatch } from '../dbn/batch.js';
+import { RecordCursor, type RecordBatch } from '../dbn/batch.js';
 import type { Metadata } from '../dbn/metadata.js';
 import type { AnyRecord } from '../generated/records.js';
 import type { PitSymbolMap } from '../symbology/pit-symbol-map.js';
@@ -28,7 +28,11 @@ import { callSite, Deferred, withCallSite } from './util.js';
 export interface LiveThreadedEvents {
   /** The session started (again, after a reconnection): its metadata header. */
   metadata: [metadata: Metadata];
-  /** One record (a view into its batch). Listening per record is convenient; `batch` is faster. */
+  /**
+   * One record. The view is re-pointed to the next record once the
+   * listeners return (nothing is allocated per record): to keep a record,
+   * keep `rec.clone()` (a view of its own) or `rec.bytes()` (a copy).
+   */
   record: [record: AnyRecord];
   /** A batch of records, as decoded natively. */
   batch: [batch: RecordBatch];
@@ -111,7 +115,10 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
   #start: Deferred<Metadata> | undefined;
   #closed: Deferred<void> | undefined;
   #inbox: RecordBatch[] = [];
-  #cursor: Iterator<AnyRecord> | undefined;  // records of inbox[0] not yet emitted
+  #cursor: RecordCursor | undefined;  // records of inbox[0] not yet emitted
+  // The 'record' listeners as emit() would call them, taken again after any
+  // listener is added or removed (see #recordListeners).
+  #recordSnapshot: ((record: AnyRecord) => void)[] | undefined;
   #batchEmitted = false;  // inbox[0] went to batch listeners and iterators
   readonly #sinks = new Set<BatchSink>();
   #userPaused = false;
@@ -135,7 +142,11 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     this.symbolMap = this.#session.symbolMap;
     // Typed emitters leave 'newListener' out of their event map.
     (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      if (event === 'record') this.#recordSnapshot = undefined;
       if (event === 'batch' || event === 'record') this.#schedule();
+    });
+    (this as EventEmitter).on('removeListener', (event: string | symbol) => {
+      if (event === 'record') this.#recordSnapshot = undefined;
     });
   }
 
@@ -504,6 +515,17 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     }
   }
 
+  /**
+   * A copy of the 'record' listeners (once-wrappers included), as emit()
+   * takes one per call: a listener added or removed inside a listener takes
+   * effect from the next record on.
+   */
+  #recordListeners(): ((record: AnyRecord) => void)[] {
+    const listeners = (this as EventEmitter).rawListeners('record') as ((record: AnyRecord) => void)[];
+    this.#recordSnapshot = listeners;
+    return listeners;
+  }
+
   /** Delivers the batches JS holds; false when the slice's time ran out first. */
   #deliverHeld(deadline: number): boolean {
     while (this.#inbox.length > 0 && !this.#userPaused && !this.#halted() && this.#hasConsumers()) {
@@ -511,16 +533,18 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
       if (!this.#batchEmitted) {
         this.#batchEmitted = true;
         // Set first: if a batch listener throws, the records still follow.
-        this.#cursor = this.listenerCount('record') > 0 ? head[Symbol.iterator]() : undefined;
+        this.#cursor = this.listenerCount('record') > 0 ? new RecordCursor(head) : undefined;
+        this.#recordSnapshot = undefined;
         for (const sink of this.#sinks) sink.push(head);
         if (this.listenerCount('batch') > 0) this.emit('batch', head);
       }
       const cursor = this.#cursor;
       if (cursor) {
         let n = 0;
-        for (let r = cursor.next(); !r.done; r = cursor.next()) {
-          if (this.#halted()) return true;
-          this.emit('record', r.value);
+        for (let rec = cursor.next(); rec !== undefined; rec = cursor.next()) {
+          // As emit('record', rec), without its per-call work.
+          const listeners = this.#recordSnapshot ?? this.#recordListeners();
+          for (let i = 0; i < listeners.length; i++) listeners[i]!.call(this, rec);
           // pause() and close() inside a listener take effect at once.
           if (this.#userPaused || this.#halted()) return true;
           if ((++n & 63) === 0 && performance.now() > deadline) return false;
