@@ -98,6 +98,46 @@ describe('fair delivery', () => {
   }, 30_000);
 });
 
+describe('record listeners', () => {
+  it('get one re-pointed view per layout (clone() keeps a record); added, removed and once listeners act from the next record', async () => {
+    const total = 5000;
+    const gw = await gateway({ records: encodeMboRecords(total) });
+    const client = threaded(gw.port);
+    client.subscribe({ schema: 'mbo', symbols: 'A' });
+    await client.start();
+    const views = new Set<AnyRecord>();
+    const kept: AnyRecord[] = [];
+    let onceCalls = 0;
+    let lateFirst = -1;
+    let removedAfter = 0;
+    let seen = 0;
+    const removed = (rec: AnyRecord): void => {
+      if ((rec as MboMsg).sequence > 3000) removedAfter++;
+    };
+    let batches = 0;
+    client.on('batch', () => batches++);
+    client.once('record', () => onceCalls++);
+    client.on('record', removed);
+    await new Promise<void>((resolve) => {
+      client.on('record', (rec: AnyRecord) => {
+        views.add(rec);
+        const seq = (rec as MboMsg).sequence;
+        if (seq % 1000 === 0) kept.push(rec.clone());
+        if (seq === 2000) client.on('record', (r: AnyRecord) => void (lateFirst < 0 && (lateFirst = (r as MboMsg).sequence)));
+        if (seq === 3000) client.off('record', removed);
+        if (++seen === total) resolve();
+      });
+    });
+    expect(views.size).toBe(batches);  // one layout: one view object per batch, not per record
+    expect(batches).toBeLessThan(total / 100);
+    expect(kept.map((r) => (r as MboMsg).sequence)).toEqual([0, 1000, 2000, 3000, 4000]);
+    expect(onceCalls).toBe(1);
+    expect(lateFirst).toBe(2001);
+    expect(removedAfter).toBe(0);
+    await client.close();
+  });
+});
+
 describe('listener errors', () => {
   it('a throwing record listener reaches uncaughtException; no record after it is lost or stuck', async () => {
     const r = await runChild(
