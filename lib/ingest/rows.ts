@@ -54,7 +54,12 @@ export class RowBuilder {
   readonly #fields: string[];
   readonly #dict: SymbolDictionary;
   #symbols: Map<number, number> = new Map();
-  #lastTs = -1n;
+  /** The last index timestamp seen, as its 32-bit halves (-1: none yet). */
+  #lastLo = -1;
+  #lastHi = -1;
+  /** Key (publisher, instrument) of the last record, while it is alone at its timestamp and not yet counted. */
+  #uncounted = -1;
+  /** Records per (publisher, instrument) at the last timestamp, once a second record shares it. */
   #counts = new Map<number, number>();
   /** Records of other rtypes met (e.g. gateway messages), not loaded. */
   skipped = 0;
@@ -91,46 +96,87 @@ export class RowBuilder {
       throw new DatabentoError(`records of rtype ${this.#table.rtype} lack columns of table ${this.#table.name}`, 'BAD_RECORD_LAYOUT');
     }
     this.skipped += batch.count - count;
+    if (count === 0) return { count, columns, ord: new Uint32Array(0), symbol: new Uint32Array(0) };
     const ts = columns[this.#table.indexTs] as BigUint64Array;
     const pub = columns['publisher_id'] as Uint16Array;
     const iid = columns['instrument_id'] as Uint32Array;
+    return { count, columns, ord: this.#ord(ts, pub, iid, count), symbol: this.#symbolIds(ts, iid, count) };
+  }
+
+  /**
+   * The `ord` column. Timestamps are compared as their two 32-bit halves (plain
+   * numbers, not bigints), and the per-instrument counting runs only inside a
+   * group of records sharing a timestamp: most records are alone at theirs.
+   */
+  #ord(ts: BigUint64Array, pub: Uint16Array, iid: Uint32Array, count: number): Uint32Array {
     const ord = new Uint32Array(count);
-    const symbol = new Uint32Array(count);
-    let dayStart = 0n;
-    let dayEnd = 0n;
-    let day = 0;
+    const words = new Uint32Array(ts.buffer, ts.byteOffset, count * 2);
+    const counts = this.#counts;
     for (let i = 0; i < count; i++) {
-      const t = ts[i]!;
-      if (t !== this.#lastTs) {
-        if (t < this.#lastTs) {
+      const lo = words[2 * i]!;
+      const hi = words[2 * i + 1]!;
+      if (lo !== this.#lastLo || hi !== this.#lastHi) {
+        if (hi < this.#lastHi || (hi === this.#lastHi && lo < this.#lastLo)) {
+          const last = BigInt(this.#lastHi) * 0x1_0000_0000n + BigInt(this.#lastLo);
           throw new DatabentoError(
-            `records are not in ${this.#table.indexTs} order (${t} after ${this.#lastTs}); ingest needs them sorted as Databento sends them`,
+            `records are not in ${this.#table.indexTs} order (${ts[i]} after ${last}); ingest needs them sorted as Databento sends them`,
             'UNSORTED_RECORDS',
           );
         }
-        this.#lastTs = t;
-        this.#counts.clear();
-      }
-      const id = pub[i]! * ID_SPAN + iid[i]!;
-      // Most records are alone at their timestamp: no map work for them.
-      const alone = this.#counts.size === 0 && i + 1 < count && ts[i + 1] !== t;
-      if (!alone) {
-        const n = this.#counts.get(id) ?? 0;
-        ord[i] = n;
-        this.#counts.set(id, n + 1);
-      }
-      if (this.symbolOf) {
-        const s = this.symbolOf(iid[i]!);
-        symbol[i] = s === undefined ? 0 : this.#dict.id(s);
+        this.#lastLo = lo;
+        this.#lastHi = hi;
+        if (counts.size > 0) counts.clear();
+        // ord 0; counted only if another record shares the timestamp.
+        this.#uncounted = pub[i]! * ID_SPAN + iid[i]!;
         continue;
       }
-      if (t >= dayEnd || t < dayStart) {
-        day = Number(t / DAY_NS);
-        dayStart = BigInt(day) * DAY_NS;
-        dayEnd = dayStart + DAY_NS;
+      if (this.#uncounted >= 0) {
+        counts.set(this.#uncounted, 1);
+        this.#uncounted = -1;
       }
-      symbol[i] = this.#symbols.get(day * ID_SPAN + iid[i]!) ?? 0;
+      const id = pub[i]! * ID_SPAN + iid[i]!;
+      const n = counts.get(id) ?? 0;
+      ord[i] = n;
+      counts.set(id, n + 1);
     }
-    return { count, columns, ord, symbol };
+    return ord;
+  }
+
+  /** The symbol column: dictionary ids from the live session's or the metadata's mappings of each day. */
+  #symbolIds(ts: BigUint64Array, iid: Uint32Array, count: number): Uint32Array {
+    const symbol = new Uint32Array(count);
+    if (this.symbolOf) {
+      for (let i = 0; i < count; i++) {
+        const s = this.symbolOf(iid[i]!);
+        symbol[i] = s === undefined ? 0 : this.#dict.id(s);
+      }
+      return symbol;
+    }
+    if (this.#symbols.size === 0) return symbol;
+    // Rows are sorted by time: one day at a time, the day's end found by binary search.
+    for (let from = 0; from < count; ) {
+      const day = Number(ts[from]! / DAY_NS);
+      const dayEnd = BigInt(day + 1) * DAY_NS;
+      let lo = from;
+      let hi = count;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ts[mid]! < dayEnd) lo = mid + 1;
+        else hi = mid;
+      }
+      const base = day * ID_SPAN;
+      let lastIid = -1;
+      let lastId = 0;
+      for (let i = from; i < lo; i++) {
+        const id = iid[i]!;
+        if (id !== lastIid) {
+          lastIid = id;
+          lastId = this.#symbols.get(base + id) ?? 0;
+        }
+        symbol[i] = lastId;
+      }
+      from = lo;
+    }
+    return symbol;
   }
 }
