@@ -1,18 +1,20 @@
 /**
  * The DuckDB target: an embedded database file, loaded through DuckDB's
  * appender a data chunk (2048 rows) at a time, each column copied in one go.
+ * Rows later than everything stored are appended to the table itself; others
+ * pass through a staging table that skips the keys already stored.
  * @module
  */
 import type * as Duck from '@duckdb/node-api';
-import type { Column } from '../dbn/columns.js';
+import type * as Bindings from '@duckdb/node-bindings';
+import { CHUNK_ROWS, ChunkWriter, duckBindings } from './duckdb-chunks.js';
 import type { RowBlock, SymbolDictionary } from './rows.js';
 import { CHUNKS_TABLE, ident, isPrice, lit, type ColumnDef, type TableSpec } from './tables.js';
-import { charCodes, IngestError, loadOptional, type ChunkMark, type IngestTarget, type JobKey, type LoadResult } from './target.js';
+import { IngestError, loadOptional, type ChunkMark, type IngestTarget, type JobKey, type LoadResult } from './target.js';
 
 type DuckApi = typeof Duck;
 
-const U64_MAX = '18446744073709551615';
-const I64_MAX = '9223372036854775807';
+const I64_MAX = 9223372036854775807n;
 /** Staged rows moved into the table at a time (bounds the staging table's memory). */
 const FLUSH_ROWS = 1 << 20;
 
@@ -43,31 +45,18 @@ function sqlType(c: ColumnDef): string {
   }
 }
 
-/** Staging column type: the wire value as is (timestamps as ns, characters as codes). */
-function stageType(c: ColumnDef): string {
-  if (c.type === 'ts') return 'UBIGINT';
-  if (c.type === 'char') return 'UTINYINT';
-  return sqlType(c);
-}
-
-/** The expression turning a staged value into the table's. */
-function fromStage(c: ColumnDef): string {
-  const col = `s.${ident(c.name)}`;
-  if (c.type === 'ts') return `CASE WHEN ${col} = ${U64_MAX} THEN NULL ELSE make_timestamp_ns(${col}::BIGINT) END`;
-  if (c.type === 'char') return `CASE WHEN ${col} = 0 THEN NULL ELSE chr(${col}) END`;
-  return col;
-}
-
 /** A DuckDB database file (or `:memory:`). */
 export class DuckDbTarget implements IngestTarget {
   readonly description: string;
   readonly #duck: DuckApi;
   readonly #instance: Duck.DuckDBInstance;
   readonly #conn: Duck.DuckDBConnection;
+  readonly #bindings: typeof Bindings;
 
   private constructor(path: string, duck: DuckApi, instance: Duck.DuckDBInstance, conn: Duck.DuckDBConnection) {
     this.description = `DuckDB ${path}`;
     this.#duck = duck;
+    this.#bindings = duckBindings();
     this.#instance = instance;
     this.#conn = conn;
   }
@@ -127,61 +116,31 @@ export class DuckDbTarget implements IngestTarget {
   }
 
   async load(table: TableSpec, blocks: AsyncIterable<RowBlock>, dict: SymbolDictionary, mark?: ChunkMark): Promise<LoadResult> {
-    const stage = `stage_${table.name}`;
-    const stageCols = [...table.columns.map((c) => `${ident(c.name)} ${stageType(c)}`), 'ord UINTEGER', 'symbol_id UINTEGER'];
-    await this.#run(`CREATE OR REPLACE TEMP TABLE ${stage} (${stageCols.join(', ')})`);
-    // Symbol ids are those of `dict`, which may differ from one load to the next.
-    await this.#run('CREATE OR REPLACE TEMP TABLE stage_symbols (id UINTEGER PRIMARY KEY, symbol VARCHAR)');
-    let symbolsStaged = 0;
-    const types = await this.#stageTypes(stage);
-    const names = [...table.columns.map((c) => c.name), 'ord', 'symbol_id'];
+    const writer = new ChunkWriter(this.#duck, this.#bindings, table.columns, await this.#columnTypes(table.name));
     const result: LoadResult = { rows: 0, inserted: 0 };
-    let staged = 0;
-    const flush = async (): Promise<void> => {
-      if (staged === 0) return;
-      // Symbols first seen since the last flush.
-      const fresh = dict.symbols.slice(symbolsStaged + 1);
-      if (fresh.length) {
-        const values = fresh.map((s, i) => `(${symbolsStaged + 1 + i}, ${lit(s)})`);
-        await this.#run(`INSERT INTO stage_symbols VALUES ${values.join(', ')}`);
-        symbolsStaged += fresh.length;
-      }
-      const r = await this.#run(await this.#insertNew(table, stage));
-      result.inserted += r.rowsChanged;
-      await this.#run(`DELETE FROM ${stage}`);
-      staged = 0;
-    };
-
+    const iterator = blocks[Symbol.asyncIterator]();
+    let appender: Duck.DuckDBAppender | undefined;
     await this.#run('BEGIN TRANSACTION');
     try {
-      let appender = await this.#conn.createAppender(stage, 'main', 'temp');
-      const chunk = this.#duck.DuckDBDataChunk.create(types);
-      for await (const block of blocks) {
-        const columns = names.map((n, i) => stageColumn(block, n, i < table.columns.length ? table.columns[i]! : undefined));
-        for (let at = 0; at < block.count; at += 2048) {
-          const n = Math.min(2048, block.count - at);
-          if (chunk.rowCount !== n) chunk.rowCount = n;
-          columns.forEach((col, k) => {
-            const vector = chunk.getColumnVector(k);
-            if (Array.isArray(col)) {
-              for (let i = 0; i < n; i++) vector.setItem(i, col[at + i]!);
-            } else {
-              (vector as unknown as { items: typeof col }).items.set(col.subarray(at, at + n) as never);
-            }
-            vector.flush();
-          });
-          appender.appendDataChunk(chunk);
-        }
-        result.rows += block.count;
-        staged += block.count;
-        if (staged >= FLUSH_ROWS) {
+      let next = await iterator.next();
+      while (!next.done && next.value.count === 0) next = await iterator.next();
+      if (!next.done) {
+        const first = (next.value.columns[table.indexTs] as BigUint64Array)[0]!;
+        if (await this.#storedFrom(table, first)) {
+          await this.#loadStaged(table, next.value, iterator, writer, dict, result);
+        } else {
+          // Nothing stored at or after the first row's time, and rows come sorted by it: every row is
+          // new, so they go straight into the table.
+          appender = await this.#conn.createAppender(table.name);
+          for (; !next.done; next = await iterator.next()) {
+            append(appender, writer, next.value, dict);
+            result.rows += next.value.count;
+          }
           appender.closeSync();
-          await flush();
-          appender = await this.#conn.createAppender(stage, 'main', 'temp');
+          appender = undefined;
+          result.inserted = result.rows;
         }
       }
-      appender.closeSync();
-      await flush();
       if (mark) {
         await this.#run(
           `INSERT INTO ${CHUNKS_TABLE} (dataset, schema, stype_in, symbols, start_ns, end_ns, records) VALUES ` +
@@ -191,37 +150,87 @@ export class DuckDbTarget implements IngestTarget {
       }
       await this.#run('COMMIT');
     } catch (err) {
+      try {
+        appender?.closeSync();
+      } catch {
+        // the rows it held are rolled back below either way
+      }
       await this.#run('ROLLBACK').catch(() => undefined);
       throw err;
-    } finally {
-      await this.#run(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);
     }
     return result;
   }
 
-  /**
-   * The statement moving staged rows into the table, skipping those whose key is
-   * already stored. Every row sharing a key value has the same index ts, so only
-   * the table's rows in the staged ts window need comparing; when there are none
-   * (the common case: a new range) the rows go in as they are. One process writes
-   * a DuckDB file, and this runs in the load's transaction, so the check holds.
-   */
-  async #insertNew(table: TableSpec, stage: string): Promise<string> {
-    const ts = ident(table.indexTs);
-    const select = [...table.columns.map(fromStage), 's.ord', 'y.symbol'];
-    const insert = `INSERT INTO ${ident(table.name)} SELECT ${select.join(', ')} FROM ${stage} s LEFT JOIN stage_symbols y ON y.id = s.symbol_id`;
-    const bounds = await this.#run(`SELECT min(${ts})::BIGINT, max(${ts})::BIGINT FROM ${stage}`);
-    const [lo, hi] = bounds.getRows()[0] as [bigint | null, bigint | null];
-    if (lo === null || hi === null) return insert;
-    const window = `t.${ts} BETWEEN make_timestamp_ns(${lo}) AND make_timestamp_ns(${hi})`;
-    const existing = await this.#run(`SELECT count(*) FROM (SELECT 1 FROM ${ident(table.name)} t WHERE ${window} LIMIT 1)`);
-    if (Number(existing.getRows()[0]![0]) === 0) return insert;
-    const same = table.key.map((k) => `t.${ident(k)} = ${k === table.indexTs ? `make_timestamp_ns(s.${ts}::BIGINT)` : `s.${ident(k)}`}`);
-    return `${insert} WHERE NOT EXISTS (SELECT 1 FROM ${ident(table.name)} t WHERE ${window} AND ${same.join(' AND ')})`;
+  /** Whether the table has a row at or after `ts` (ns). */
+  async #storedFrom(table: TableSpec, ts: bigint): Promise<boolean> {
+    if (ts > I64_MAX) return true; // not a time DuckDB can compare with: take the checked path
+    const r = await this.#run(`SELECT 1 FROM ${ident(table.name)} WHERE ${ident(table.indexTs)} >= make_timestamp_ns(${ts}) LIMIT 1`);
+    return r.currentRowCount > 0;
   }
 
-  async #stageTypes(stage: string): Promise<Duck.DuckDBType[]> {
-    const r = await this.#run(`SELECT * FROM ${stage} LIMIT 0`);
+  /**
+   * Loads through a staging table of the table's shape, moving staged rows into
+   * the table (≤ {@link FLUSH_ROWS} at a time) without those whose key is stored.
+   */
+  async #loadStaged(
+    table: TableSpec,
+    first: RowBlock,
+    rest: AsyncIterator<RowBlock>,
+    writer: ChunkWriter,
+    dict: SymbolDictionary,
+    result: LoadResult,
+  ): Promise<void> {
+    const stage = `stage_${table.name}`;
+    await this.#run(`CREATE OR REPLACE TEMP TABLE ${stage} AS SELECT * FROM ${ident(table.name)} LIMIT 0`);
+    try {
+      let appender = await this.#conn.createAppender(stage, 'main', 'temp');
+      let staged = 0;
+      for (let block: RowBlock | undefined = first; block; ) {
+        append(appender, writer, block, dict);
+        result.rows += block.count;
+        staged += block.count;
+        const next = await rest.next();
+        block = next.done ? undefined : next.value;
+        if (staged >= FLUSH_ROWS || !block) {
+          appender.closeSync();
+          result.inserted += await this.#moveStaged(table, stage);
+          staged = 0;
+          if (block) appender = await this.#conn.createAppender(stage, 'main', 'temp');
+        }
+      }
+    } finally {
+      await this.#run(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Moves the staged rows into the table, skipping those whose key is already
+   * stored. Every row sharing a key value has the same index ts, so only the
+   * table's rows in the staged ts window need comparing; when there are none
+   * the rows go in as they are. One process writes a DuckDB file, and this
+   * runs in the load's transaction, so the check holds.
+   */
+  async #moveStaged(table: TableSpec, stage: string): Promise<number> {
+    const ts = ident(table.indexTs);
+    const insert = `INSERT INTO ${ident(table.name)} SELECT * FROM ${stage} s`;
+    const bounds = await this.#run(`SELECT epoch_ns(min(${ts})), epoch_ns(max(${ts})) FROM ${stage}`);
+    const [lo, hi] = bounds.getRows()[0] as [bigint | null, bigint | null];
+    let sql = insert;
+    if (lo !== null && hi !== null) {
+      const window = `t.${ts} BETWEEN make_timestamp_ns(${lo}) AND make_timestamp_ns(${hi})`;
+      const existing = await this.#run(`SELECT 1 FROM ${ident(table.name)} t WHERE ${window} LIMIT 1`);
+      if (existing.currentRowCount > 0) {
+        const same = table.key.map((k) => `t.${ident(k)} = s.${ident(k)}`);
+        sql = `${insert} WHERE NOT EXISTS (SELECT 1 FROM ${ident(table.name)} t WHERE ${window} AND ${same.join(' AND ')})`;
+      }
+    }
+    const r = await this.#run(sql);
+    await this.#run(`DELETE FROM ${stage}`);
+    return r.rowsChanged;
+  }
+
+  async #columnTypes(name: string): Promise<Duck.DuckDBType[]> {
+    const r = await this.#run(`SELECT * FROM ${ident(name)} LIMIT 0`);
     return r.columnTypes();
   }
 
@@ -231,10 +240,9 @@ export class DuckDbTarget implements IngestTarget {
   }
 }
 
-/** A block's column in the staging table's shape. */
-function stageColumn(block: RowBlock, name: string, def: ColumnDef | undefined): Column {
-  if (name === 'ord') return block.ord;
-  if (name === 'symbol_id') return block.symbol;
-  const col = block.columns[name]!;
-  return def?.type === 'char' ? charCodes(col as string[], block.count) : col;
+/** Appends a block to `appender`, a data chunk at a time. */
+function append(appender: Duck.DuckDBAppender, writer: ChunkWriter, block: RowBlock, dict: SymbolDictionary): void {
+  for (let at = 0; at < block.count; at += CHUNK_ROWS) {
+    appender.appendDataChunk(writer.fill(block, dict, at, Math.min(CHUNK_ROWS, block.count - at)));
+  }
 }
