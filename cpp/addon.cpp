@@ -4,7 +4,8 @@ namespace databento::node {
 
 Addon::Addon(Napi::Env env, Napi::Object exports) {
   DefineAddon(exports,
-              {InstanceMethod("setErrorClasses", &Addon::SetErrorClasses)});
+              {InstanceMethod("setErrorClasses", &Addon::SetErrorClasses),
+               InstanceMethod("setBufferAllocator", &Addon::SetBufferAllocator)});
   InitDbnDecoder(env, exports);
   InitDbnFileStore(env, exports);
   InitDbnEncoder(env, exports);
@@ -21,6 +22,11 @@ Napi::Value Addon::SetErrorClasses(const Napi::CallbackInfo& info) {
     live_error =
         Napi::Persistent(classes.Get("LiveError").As<Napi::Function>());
   }
+  return info.Env().Undefined();
+}
+
+Napi::Value Addon::SetBufferAllocator(const Napi::CallbackInfo& info) {
+  allocate_uninitialized = Napi::Persistent(info[0].As<Napi::Function>());
   return info.Env().Undefined();
 }
 

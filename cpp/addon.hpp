@@ -18,9 +18,13 @@ class Addon : public Napi::Addon<Addon> {
   // load time (setErrorClasses) so native code throws the same classes.
   Napi::FunctionReference dbn_error;
   Napi::FunctionReference live_error;
+  // (size) => an ArrayBuffer of `size` uninitialized bytes, registered by the
+  // facade (Buffer.allocUnsafeSlow): see CopyToArrayBuffer.
+  Napi::FunctionReference allocate_uninitialized;
 
  private:
   Napi::Value SetErrorClasses(const Napi::CallbackInfo& info);
+  Napi::Value SetBufferAllocator(const Napi::CallbackInfo& info);
 };
 
 // Registration hooks of the binding files.

@@ -74,6 +74,9 @@ function load(): NativeAddon {
   }
   // Errors the addon throws are instances of the first loaded copy's classes.
   addon.setErrorClasses({ DbnError, LiveError });
+  // Batches are copied into new ArrayBuffers whole: zero-filling them first
+  // (as the addon's own allocation must) would cost more than the copy.
+  addon.setBufferAllocator((size) => Buffer.allocUnsafeSlow(size).buffer);
   slots[key] = addon;
   return addon;
 }
@@ -153,6 +156,7 @@ export interface NativeMetadata {
 
 export interface NativeAddon {
   setErrorClasses(classes: { DbnError: typeof DbnError; LiveError: typeof LiveError }): void;
+  setBufferAllocator(allocate: (size: number) => ArrayBuffer): void;
   NativeDecoder: new (options: NativeDecoderOptions) => NativeDecoder;
   NativeFileStore: new (path: string, options: NativeDecoderOptions) => NativeFileStore;
   NativeEncoder: new (metadata: NativeMetadata, options: { zstd: boolean; level?: number }) => NativeEncoder;
