@@ -112,7 +112,7 @@ export async function benchIngest() {
       notes.push(`PostgreSQL not measured: ${cluster}`);
     } else {
       try {
-        results.push(await measure('ingest: decode + rows + PostgreSQL load (COPY csv, INSERT … ON CONFLICT, primary key)', () =>
+        results.push(await measure('ingest: decode + rows + PostgreSQL load (binary COPY straight into the table, primary key)', () =>
           load(store, () => PostgresTarget.open(cluster.createDatabase(`bench${runs++}`))), 1));
       } finally {
         cluster.stop();

@@ -1,7 +1,8 @@
 /**
- * The PostgreSQL target: rows streamed with `COPY … FROM STDIN (FORMAT csv)`
- * into a staging table, then moved into the table skipping stored keys. A
- * TimescaleDB hypertable is made of each table when that extension is
+ * The PostgreSQL target: rows streamed with `COPY … FROM STDIN (FORMAT binary)`,
+ * straight into the table when nothing is stored from the load's first time
+ * on, else into a staging table that is moved into the table skipping stored
+ * keys. A TimescaleDB hypertable is made of each table when that extension is
  * available.
  * @module
  */
@@ -10,15 +11,15 @@ import { pipeline } from 'node:stream/promises';
 import type * as Pg from 'pg';
 import type * as PgCopy from 'pg-copy-streams';
 import { DatabentoError } from '../errors.js';
+import { COPY_HEADER, COPY_TRAILER, PgBinaryRows } from './pg-binary.js';
 import type { RowBlock, SymbolDictionary } from './rows.js';
 import { CHUNKS_TABLE, ident, isPrice, lit, type ColumnDef, type TableSpec } from './tables.js';
 import { IngestError, loadOptional, type ChunkMark, type IngestTarget, type JobKey, type LoadResult } from './target.js';
 
-const UNDEF_TS = (1n << 64n) - 1n;
-const I64_MAX = '9223372036854775807';
+const I64_MAX = 9223372036854775807n;
 /** Staged rows moved into the table at a time. */
 const FLUSH_ROWS = 1 << 20;
-/** Rows per CSV piece written to the COPY stream. */
+/** Rows per piece written to the COPY stream. */
 const PIECE_ROWS = 4096;
 
 function sqlType(c: ColumnDef): string {
@@ -49,6 +50,12 @@ function redact(url: string): string {
   } catch {
     return 'postgres://…';
   }
+}
+
+/** Row blocks being loaded: the next one (already read) and the rest. */
+interface BlockSource {
+  next: IteratorResult<RowBlock>;
+  iterator: AsyncIterator<RowBlock>;
 }
 
 /** A PostgreSQL database reached by URL. */
@@ -146,40 +153,25 @@ export class PostgresTarget implements IngestTarget {
   }
 
   async load(table: TableSpec, blocks: AsyncIterable<RowBlock>, dict: SymbolDictionary, mark?: ChunkMark): Promise<LoadResult> {
-    const stage = ident(`stage_${table.name}`);
-    const names = [...table.columns.map((c) => ident(c.name)), 'ord', 'symbol'].join(', ');
+    const t = ident(table.name);
     const result: LoadResult = { rows: 0, inserted: 0 };
+    const iterator = blocks[Symbol.asyncIterator]();
     await this.#query('BEGIN');
     try {
-      await this.#query(`CREATE TEMP TABLE ${stage} (LIKE ${ident(table.name)} INCLUDING DEFAULTS) ON COMMIT DROP`);
-      let staged = 0;
-      const flush = async (): Promise<void> => {
-        const r = await this.#query(`INSERT INTO ${ident(table.name)} SELECT * FROM ${stage} ON CONFLICT DO NOTHING`);
-        result.inserted += r.rowCount ?? 0;
-        await this.#query(`TRUNCATE ${stage}`);
-        staged = 0;
-      };
-      const iterator = blocks[Symbol.asyncIterator]();
-      let pending = await iterator.next();
-      while (!pending.done) {
-        // One COPY per flush: blocks are turned into CSV as the stream takes them.
-        const pieces = async function* (this: void): AsyncGenerator<string> {
-          while (!pending.done && staged < FLUSH_ROWS) {
-            const block = pending.value;
-            for (let at = 0; at < block.count; at += PIECE_ROWS) yield csv(table, block, dict, at, Math.min(block.count, at + PIECE_ROWS));
-            staged += block.count;
-            result.rows += block.count;
-            pending = await iterator.next();
-          }
-        };
-        const copy = this.#client.query(this.#copyFrom(`COPY ${stage} (${names}) FROM STDIN (FORMAT csv)`));
-        try {
-          await pipeline(Readable.from(pieces()), copy);
-        } catch (err) {
-          if (err instanceof DatabentoError) throw err; // the records' source failed (network, DBN): not the database
-          throw new IngestError(`PostgreSQL: COPY failed: ${(err as Error).message}`, 'TARGET_ERROR', { cause: err });
+      // Other writers wait until this load commits, so what it finds stored stays so (readers are not blocked).
+      await this.#query(`LOCK TABLE ${t} IN SHARE ROW EXCLUSIVE MODE`);
+      let next = await iterator.next();
+      while (!next.done && next.value.count === 0) next = await iterator.next();
+      const source = { next, iterator };
+      if (!next.done) {
+        const first = (next.value.columns[table.indexTs] as BigUint64Array)[0]!;
+        if (await this.#storedFrom(table, first)) {
+          await this.#loadStaged(table, source, dict, result);
+        } else {
+          // Nothing stored at or after the first row's time, and rows come sorted by it: all are new.
+          await this.#copy(table, t, source, dict, result, Infinity);
+          result.inserted = result.rows;
         }
-        await flush();
       }
       if (mark) {
         await this.#query(
@@ -196,40 +188,54 @@ export class PostgresTarget implements IngestTarget {
     return result;
   }
 
+  /** Whether the table has a row at or after `ts` (ns); the key's index answers it. */
+  async #storedFrom(table: TableSpec, ts: bigint): Promise<boolean> {
+    if (ts > I64_MAX) return true; // beyond BIGINT: take the checked path
+    const r = await this.#query(`SELECT 1 FROM ${ident(table.name)} WHERE ${ident(table.indexTs)} >= ${ts} LIMIT 1`);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  /** Through a staging table, moved into the table ≤ {@link FLUSH_ROWS} rows at a time without the stored keys. */
+  async #loadStaged(table: TableSpec, source: BlockSource, dict: SymbolDictionary, result: LoadResult): Promise<void> {
+    const stage = ident(`stage_${table.name}`);
+    await this.#query(`CREATE TEMP TABLE ${stage} (LIKE ${ident(table.name)} INCLUDING DEFAULTS) ON COMMIT DROP`);
+    while (!source.next.done) {
+      await this.#copy(table, stage, source, dict, result, FLUSH_ROWS);
+      const r = await this.#query(`INSERT INTO ${ident(table.name)} SELECT * FROM ${stage} ON CONFLICT DO NOTHING`);
+      result.inserted += r.rowCount ?? 0;
+      await this.#query(`TRUNCATE ${stage}`);
+    }
+  }
+
+  /**
+   * One binary COPY into `into` of the source's blocks until at least `limit`
+   * rows; each piece is encoded as the stream takes it.
+   */
+  async #copy(table: TableSpec, into: string, source: BlockSource, dict: SymbolDictionary, result: LoadResult, limit: number): Promise<void> {
+    const names = [...table.columns.map((c) => ident(c.name)), 'ord', 'symbol'].join(', ');
+    const rows = new PgBinaryRows(table.columns);
+    let copied = 0;
+    const pieces = async function* (this: void): AsyncGenerator<Uint8Array> {
+      yield COPY_HEADER;
+      while (!source.next.done && copied < limit) {
+        const block = source.next.value;
+        for (let at = 0; at < block.count; at += PIECE_ROWS) yield rows.encode(block, dict, at, Math.min(block.count, at + PIECE_ROWS));
+        copied += block.count;
+        result.rows += block.count;
+        source.next = await source.iterator.next();
+      }
+      yield COPY_TRAILER;
+    };
+    const copy = this.#client.query(this.#copyFrom(`COPY ${into} (${names}) FROM STDIN (FORMAT binary)`));
+    try {
+      await pipeline(Readable.from(pieces()), copy);
+    } catch (err) {
+      if (err instanceof DatabentoError) throw err; // the records' source failed (network, DBN): not the database
+      throw new IngestError(`PostgreSQL: COPY failed: ${(err as Error).message}`, 'TARGET_ERROR', { cause: err });
+    }
+  }
+
   async close(): Promise<void> {
     await this.#client.end().catch(() => undefined);
   }
-}
-
-/** Rows `from…to` of a block as CSV lines, in table column order (empty field: NULL). */
-function csv(table: TableSpec, block: RowBlock, dict: SymbolDictionary, from: number, to: number): string {
-  const cols = table.columns.map((c) => block.columns[c.name]!);
-  const kinds = table.columns.map((c) => c.type);
-  let out = '';
-  for (let i = from; i < to; i++) {
-    for (let k = 0; k < cols.length; k++) {
-      const v = cols[k]![i]!;
-      switch (kinds[k]) {
-        case 'ts':
-          out += v === UNDEF_TS ? ',' : `${v},`;
-          break;
-        case 'char':
-          out += v === '' ? ',' : `${quote(v as string)},`;
-          break;
-        case 'cstr':
-          out += `${quote(v as string)},`;
-          break;
-        default:
-          out += `${v},`;
-      }
-    }
-    const symbol = block.symbol[i]!;
-    out += `${block.ord[i]},${symbol === 0 ? '' : quote(dict.symbols[symbol]!)}\n`;
-  }
-  return out;
-}
-
-/** A CSV field: always quoted, so that '' stays an empty string rather than NULL. */
-function quote(s: string): string {
-  return `"${s.includes('"') ? s.replace(/"/g, '""') : s}"`;
 }
