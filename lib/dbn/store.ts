@@ -10,7 +10,7 @@ import { toColumns, type Columns, type ColumnsOptions } from './columns.js';
 import { DbnDecoder } from './decoder.js';
 import { metadataFromNative, type Metadata } from './metadata.js';
 import { nativeDecoderOptions, type DecoderOptions } from './options.js';
-import { writeCsv, writeJson, type TextOptions } from './text.js';
+import { writeCsv, writeJson, type BatchSource, type FileBatchSource, type TextOptions } from './text.js';
 import type { Writable } from 'node:stream';
 
 /** Options of {@link DbnStore.batches}. */
@@ -136,12 +136,19 @@ export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
    * number of records written.
    */
   toCsv(dest: string | Writable, options?: TextOptions): Promise<number> {
-    return writeCsv({ metadata: this.maybeMetadata, batches: () => this.#source.asyncBatches() }, dest, options);
+    return writeCsv(this.#textSource(), dest, options);
   }
 
   /** Writes the records as JSON lines, as databento-python's `to_json`; see {@link toCsv}. */
   toJson(dest: string | Writable, options?: TextOptions): Promise<number> {
-    return writeJson({ metadata: this.maybeMetadata, batches: () => this.#source.asyncBatches() }, dest, options);
+    return writeJson(this.#textSource(), dest, options);
+  }
+
+  /** The records for the text encoders: a file is read and encoded natively, off the JS thread. */
+  #textSource(): BatchSource | FileBatchSource {
+    const source = this.#source;
+    const batches = () => source.asyncBatches();
+    return source instanceof FileSource ? { metadata: source.metadata, batches, file: source.file } : { metadata: source.metadata, batches };
   }
 
   /** Every record as an array of views (the whole store in memory). */
@@ -178,6 +185,11 @@ class FileSource implements Source {
 
   #open(): NativeFileStore {
     return new native.NativeFileStore(this.#path, this.#options);
+  }
+
+  /** The path and native decoder options, for encoders that read the file themselves. */
+  get file(): { path: string; options: object } {
+    return { path: this.#path, options: this.#options as object };
   }
 
   *syncBatches(batchBytes?: number): Generator<RecordBatch> {

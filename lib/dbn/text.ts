@@ -54,10 +54,27 @@ export interface BatchSource {
 
 interface NativeTextEncoder {
   encode(records: Uint8Array, limit?: number): Buffer;
+  next(): Promise<Buffer | null>;
   finish(): Buffer;
   written(): number;
 }
-type NativeTextEncoderClass = new (options: object, metadata: object | null) => NativeTextEncoder;
+/** A DBN file the native encoder reads itself, off the JS thread. */
+interface NativeTextFile {
+  path: string;
+  options: object;
+  limit?: number;
+}
+type NativeTextEncoderClass = new (options: object, metadata: object | null, file?: NativeTextFile) => NativeTextEncoder;
+
+/**
+ * A source that is a DBN file: its text is read, decoded and encoded on a
+ * native thread, and only the text crosses into JS.
+ * @internal
+ */
+export interface FileBatchSource extends BatchSource {
+  /** The file and its native decoder options. */
+  readonly file: { path: string; options: object };
+}
 
 function checkBoolean(value: unknown, name: string): void {
   if (value !== undefined && typeof value !== 'boolean') throw new InvalidArgumentError(`${name} must be a boolean`);
@@ -102,6 +119,32 @@ export class TextOutput {
   /** Starts the output for data with this metadata / record layout version. */
   start(metadata: Metadata | undefined, version: number, tsOut: boolean): Buffer {
     if (this.#encoder) return Buffer.alloc(0);
+    this.#encoder = this.#create(metadata, { version, tsOut });
+    return this.#encoder.encode(new Uint8Array(0));
+  }
+
+  /**
+   * The text of a whole DBN file, chunk by chunk, read, decoded and encoded
+   * on a native thread; the next chunk is prepared while the caller writes one.
+   */
+  async *fileChunks(metadata: Metadata | undefined, file: { path: string; options: object }): AsyncGenerator<Buffer> {
+    const limit = this.#opts.limit;
+    const encoder = (this.#encoder = this.#create(metadata, {}, { ...file, ...(limit === undefined ? {} : { limit }) }));
+    this.#remaining = 0;
+    yield encoder.encode(new Uint8Array(0));
+    let pending = encoder.next();
+    try {
+      for (let chunk = await pending; chunk !== null; chunk = await pending) {
+        pending = encoder.next();
+        yield chunk;
+      }
+    } finally {
+      // An early stop still waits for the native read in flight.
+      await pending.catch(() => null);
+    }
+  }
+
+  #create(metadata: Metadata | undefined, versions: { version?: number; tsOut?: boolean }, file?: NativeTextFile): NativeTextEncoder {
     const o = this.#opts;
     const csv = o.format !== 'json';
     const schemaName = o.schema ?? (csv ? (metadata?.schema ?? undefined) : undefined);
@@ -109,7 +152,7 @@ export class TextOutput {
       throw new InvalidArgumentError('CSV holds one schema: pass `schema` to choose the records of mixed-schema data');
     }
     const Encoder = native['NativeTextEncoder'] as NativeTextEncoderClass;
-    this.#encoder = new Encoder(
+    return new Encoder(
       {
         format: o.format,
         prettyPx: o.prettyPx ?? true,
@@ -117,15 +160,14 @@ export class TextOutput {
         mapSymbols: o.mapSymbols ?? true,
         header: o.header ?? true,
         indent: o.indent ?? false,
-        tsOut,
-        version,
+        ...versions,
         ...(schemaName === undefined ? {} : { schema: schemaFromName(schemaName) }),
         filterSchema: o.schema !== undefined || (csv && (o.filterSchema ?? true)),
         zstd: o.compression === 'zstd',
       },
       metadata ? metadataToNative(metadata) : null,
+      ...(file ? [file] : []),
     );
-    return this.#encoder.encode(new Uint8Array(0));
   }
 
   /** The text of one batch's records (empty once the limit is reached). */
@@ -198,10 +240,8 @@ export async function writeText(
   };
   out.on('error', onError);
   try {
-    for await (const batch of source.batches()) {
-      await write(out, output.encode(batch, source.metadata), failed);
-      if (output.done) break;
-    }
+    const chunks = 'file' in source ? output.fileChunks(source.metadata, (source as FileBatchSource).file) : batchChunks(source, output);
+    for await (const chunk of chunks) await write(out, chunk, failed);
     await write(out, output.finish(source.metadata), failed);
     if (owned) {
       out.end();
@@ -214,6 +254,14 @@ export async function writeText(
     throw e;
   } finally {
     out.off('error', onError);
+  }
+}
+
+/** The text of a source's record batches, encoded on the JS thread. */
+async function* batchChunks(source: BatchSource, output: TextOutput): AsyncGenerator<Buffer> {
+  for await (const batch of source.batches()) {
+    yield output.encode(batch, source.metadata);
+    if (output.done) break;
   }
 }
 
