@@ -25,7 +25,7 @@ namespace databento::node {
 namespace {
 
 // Text handed to JS per next(): large enough that per-call costs vanish.
-constexpr std::size_t kTextChunkBytes = 1024 * 1024;
+constexpr std::size_t kTextChunkBytes = 256 * 1024;
 
 bool Flag(const Napi::Object& o, const char* key) {
   return o.Has(key) && o.Get(key).ToBoolean().Value();

@@ -2,14 +2,14 @@
 // (§10.2-§10.7, read from the spec file itself), through DbnStore.toCsv/toJson,
 // writeCsv/writeJson over other batch sources, and the encode streams.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { zstdDecompressSync } from './zstd-helper.js';
-import { CsvEncodeStream, DbnError, DbnStore, InvalidArgumentError, JsonEncodeStream, writeCsv, type TextOptions } from '../lib/index.js';
+import { CsvEncodeStream, DbnError, DbnStore, InvalidArgumentError, JsonEncodeStream, writeCsv, writeDbnFile, writeJson, type TextOptions } from '../lib/index.js';
 import { fixturePath } from './fixtures.js';
 
 const SPEC = readFileSync(new URL('./fixtures/spec/text-formats.md', import.meta.url), 'utf8');
@@ -206,5 +206,50 @@ describe('text output options and destinations', () => {
       InvalidArgumentError,
     );
     await expect(collect(new CsvEncodeStream(), Readable.from([Buffer.from('garbage!')]))).rejects.toBeInstanceOf(DbnError);
+  });
+});
+
+describe('text of a DBN file, encoded off the JS thread', () => {
+  /** The two MBO fixture records repeated: text of several native chunks. */
+  async function bigFile(dir: string, copies: number): Promise<{ path: string; store: DbnStore }> {
+    const fixture = open('test_data.mbo.v3.dbn.zst');
+    const records = Buffer.concat([...fixture.batchesSync()].map((b) => new Uint8Array(b.buffer)));
+    const path = join(dir, 'big.dbn');
+    await writeDbnFile(path, fixture.metadata, (function* () {
+      for (let i = 0; i < copies; i += 1000) yield Buffer.concat(Array.from({ length: Math.min(1000, copies - i) }, () => records));
+    })());
+    return { path, store: DbnStore.fromFile(path) };
+  }
+
+  /** The same records through the batch path (encoded on the JS thread). */
+  async function viaBatches(store: DbnStore, format: 'csv' | 'json', opts: TextOptions): Promise<string> {
+    const sink = new PassThrough();
+    const chunks: Buffer[] = [];
+    sink.on('data', (c: Buffer) => chunks.push(c));
+    const source = { metadata: store.metadata, batches: () => store.batches() };
+    await (format === 'csv' ? writeCsv(source, sink, opts) : writeJson(source, sink, opts));
+    return Buffer.concat(chunks).toString();
+  }
+
+  it('gives the text of the batch path, with limits across chunks, zstd, and errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbn-text-big-'));
+    try {
+      const { path, store } = await bigFile(dir, 20_000); // 40,000 records, several MiB of text
+      for (const opts of [PLAIN, {}, { ...PLAIN, limit: 12_345 }]) {
+        expect(await text(store, 'csv', opts)).toBe(await viaBatches(store, 'csv', opts));
+        expect(await text(store, 'json', opts)).toBe(await viaBatches(store, 'json', opts));
+      }
+      expect(await store.toCsv(join(dir, 'big.csv.zst'), { limit: 30_001 })).toBe(30_001);
+      expect(zstdDecompressSync(readFileSync(join(dir, 'big.csv.zst'))).toString()).toBe(await viaBatches(store, 'csv', { limit: 30_001 }));
+      // A file cut mid-record fails with the decoder's code, not a silent stop.
+      const cut = join(dir, 'cut.dbn');
+      writeFileSync(cut, readFileSync(path).subarray(0, statSync(path).size - 20));
+      await expect(DbnStore.fromFile(cut).toCsv(new PassThrough().resume())).rejects.toMatchObject({ code: expect.stringMatching(/^[A-Z_]+$/) });
+      // A destination that fails stops the encoding with its error.
+      const failing = new Writable({ write: (_c, _e, done) => done(new Error('disk full')) });
+      await expect(store.toJson(failing)).rejects.toThrow('disk full');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -210,15 +210,25 @@ async function openDest(dest: string | Writable, opts: TextOptions): Promise<{ o
 async function write(out: Writable, chunk: Buffer, failed: { error?: Error }): Promise<void> {
   if (failed.error) throw failed.error;
   if (chunk.length === 0) return;
-  if (!out.write(chunk)) {
-    await Promise.race([
-      once(out, 'drain'),
-      once(out, 'close').then(() => {
-        throw failed.error ?? new DbnError('the output stream closed before the text was written', 'IO_ERROR');
-      }),
-    ]);
-  }
+  if (!out.write(chunk)) await drained(out, failed);
   if (failed.error) throw failed.error;
+}
+
+/** Waits for `drain`; a stream closed first rejects. Leaves no listener behind. */
+function drained(out: Writable, failed: { error?: Error }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      if (out.destroyed && !out.writableFinished) {
+        reject(failed.error ?? new DbnError('the output stream closed before the text was written', 'IO_ERROR'));
+      } else {
+        resolve();
+      }
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }
 
 /**
