@@ -34,7 +34,7 @@ import type { ResolvedInterval } from '../symbology/resolution.js';
 import { isReferenceEndpoint, serveReference, type MockReferenceData, type ReferenceEndpoint } from './reference-routes.js';
 
 export * from './historical-types.js';
-import type { FaultMatch, MockBatchFile, MockFault, MockHistoricalServerOptions, MockJsonResponse, MockTimeseriesData, RecordedRequest } from './historical-types.js';
+import type { FaultMatch, MockBatchFile, MockBatchFiles, MockFault, MockHistoricalServerOptions, MockJsonResponse, MockTimeseriesData, RecordedRequest } from './historical-types.js';
 
 interface ActiveFault {
   fault: MockFault;
@@ -121,6 +121,7 @@ export class MockHistoricalServer {
   readonly #json = new Map<string, MockJsonResponse>();
   readonly #jobs = new Map<string, MockJob>();
   #timeseries: MockTimeseriesData | undefined;
+  #batchFiles: MockBatchFiles | undefined;
   readonly #reference = new Map<ReferenceEndpoint, MockReferenceData>();
   #jobCounter = 0;
   #url = '';
@@ -185,6 +186,17 @@ export class MockHistoricalServer {
    */
   setTimeseries(data: MockTimeseriesData | undefined): this {
     this.#timeseries = data;
+    return this;
+  }
+
+  /**
+   * Makes submitted batch jobs produce files: each job is `processing` until
+   * `files` settles, then `done` with them (see {@link sampleBatchFiles}).
+   * Without it (or when `files` gives undefined or fails) a submitted job
+   * stays `queued` until {@link completeJob}.
+   */
+  setBatchFiles(files: MockBatchFiles | undefined): this {
+    this.#batchFiles = files;
     return this;
   }
 
@@ -273,6 +285,21 @@ export class MockHistoricalServer {
 
   get #userId(): string {
     return this.#options.userId ?? 'TEST_USER';
+  }
+
+  /** Runs a submitted job: `processing` until its files are made, then `done`. */
+  #produce(jobId: string, make: MockBatchFiles, params: Readonly<Record<string, string>>): void {
+    const entry = this.#jobs.get(jobId)!;
+    entry.job = { ...entry.job, state: 'processing' };
+    void (async () => {
+      try {
+        const files = await make(params);
+        if (files) return void this.completeJob(jobId, files);
+      } catch {
+        // A job the mock cannot make stays queued, as one the gateway has not started.
+      }
+      entry.job = { ...entry.job, state: 'queued' };
+    })();
   }
 
   #nextJobId(dataset: string): string {
@@ -421,7 +448,8 @@ export class MockHistoricalServer {
           this.#userId,
         );
         this.#jobs.set(id, { job, files: [] });
-        return job;
+        if (this.#batchFiles) this.#produce(id, this.#batchFiles, p);
+        return this.#jobs.get(id)!.job;
       }
       case 'batch.list_jobs': {
         const states = (p['states'] ?? 'queued,processing,done').split(',');

@@ -154,6 +154,12 @@ export interface MockBatchFile {
 /** What a JSON endpoint answers: a value, or a function of the request. */
 export type MockJsonResponse = unknown | ((request: RecordedRequest) => unknown);
 
+/**
+ * The files a submitted batch job produces, from the parameters of its
+ * `batch.submit_job` request; undefined leaves the job `queued`.
+ */
+export type MockBatchFiles = (params: Readonly<Record<string, string>>) => MockBatchFile[] | undefined | Promise<MockBatchFile[] | undefined>;
+
 /** What `timeseries.get_range` serves: DBN bytes, or a function of the request parameters. */
 export type MockTimeseriesData = Uint8Array | ((params: Record<string, string>) => Uint8Array | undefined);
 

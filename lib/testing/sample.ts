@@ -16,13 +16,14 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { DbnEncoder } from '../dbn/encoder.js';
 import type { Metadata } from '../dbn/metadata.js';
 import { DbnStore } from '../dbn/store.js';
 import { toNanos } from '../time.js';
-import { MockHistoricalServer } from './historical-server.js';
+import { MockHistoricalServer, type MockBatchFile } from './historical-server.js';
 import { MOCK_API_KEY, MockLiveGateway, defaultInstrumentId, type MockLiveSession } from './live-gateway.js';
 
 /** Dataset of the sample data. */
@@ -119,6 +120,35 @@ export function sampleRange(params: Readonly<Record<string, string>>): Uint8Arra
   return DbnEncoder.encode(metadata, Buffer.concat(parts), { compression: 'zstd' });
 }
 
+/**
+ * The file of a batch job over the sample data, as a `batch.submit_job`
+ * request's parameters ask for it (schema, symbols, range, limit, encoding,
+ * compression, pretty_px/pretty_ts/map_symbols), named as Databento names
+ * them (`glbx-mdp3-20241118.trades.dbn.zst`); undefined when the sample has
+ * no such data. Pass it to {@link MockHistoricalServer.setBatchFiles}.
+ */
+export async function sampleBatchFiles(params: Readonly<Record<string, string>>): Promise<MockBatchFile[] | undefined> {
+  const dbn = sampleRange(params);
+  if (dbn === undefined) return undefined;
+  const encoding = params['encoding'] ?? 'dbn';
+  const zstd = (params['compression'] ?? 'zstd') === 'zstd';
+  const store = DbnStore.fromBytes(dbn);
+  let data: Uint8Array;
+  if (encoding === 'dbn') {
+    data = zstd ? dbn : DbnEncoder.encode(store.metadata, Buffer.concat([...store.batchesSync()].map((b) => new Uint8Array(b.buffer))), { compression: 'none' });
+  } else {
+    const chunks: Buffer[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(chunk), done()) });
+    const flag = (name: string) => params[name] === '1' || params[name]?.toLowerCase() === 'true';
+    const opts = { prettyPx: flag('pretty_px'), prettyTs: flag('pretty_ts'), mapSymbols: flag('map_symbols'), compression: zstd ? ('zstd' as const) : ('none' as const) };
+    await (encoding === 'csv' ? store.toCsv(sink, opts) : store.toJson(sink, opts));
+    data = Buffer.concat(chunks);
+  }
+  const day = new Date(Number(store.metadata.start / 1_000_000n)).toISOString().slice(0, 10).replaceAll('-', '');
+  const dataset = (params['dataset'] ?? SAMPLE_DATASET).toLowerCase().replaceAll('.', '-');
+  return [{ filename: `${dataset}-${day}.${params['schema']}.${encoding}${zstd ? '.zst' : ''}`, data }];
+}
+
 /** A request's start or end: UNIX ns digits, or ISO 8601 (a date alone is midnight UTC). */
 function parseTime(text: string): bigint {
   return /^\d+$/.test(text) ? BigInt(text) : toNanos(text, 'time');
@@ -212,7 +242,7 @@ export async function startSampleMocks(options: SampleMocksOptions = {}): Promis
     await live.close();
     throw err;
   }
-  historical.setTimeseries(sampleRange);
+  historical.setTimeseries(sampleRange).setBatchFiles(sampleBatchFiles);
   return {
     live,
     historical,

@@ -8,10 +8,12 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
 import { Historical } from '../../historical/client.js';
+import type { StreamingDbnStore } from '../../historical/timeseries.js';
 import type { QueryOptions } from '../../historical/metadata.js';
 import { TextOutput } from '../../dbn/text.js';
 import { DbnEncoder } from '../../dbn/encoder.js';
 import type { SchemaName, STypeName } from '../../historical/types.js';
+import { progressBar } from '../progress.js';
 import { action, apiKey, CliError, message, stdoutGone, usd, wholeNumber, writeOut } from '../util.js';
 
 interface GetRangeFlags {
@@ -35,10 +37,10 @@ interface GetRangeFlags {
   gateway?: string;
 }
 
-
-
 /** The encoding from the flags, else from -o's extension, else DBN. */
-function encodingOf(flags: GetRangeFlags): { encoding: 'csv' | 'tsv' | 'json' | 'dbn'; zstd: boolean } {
+type Encoding = 'csv' | 'tsv' | 'json' | 'dbn';
+
+function encodingOf(flags: GetRangeFlags): { encoding: Encoding; zstd: boolean } {
   const path = flags.output ?? '';
   const zstd = flags.zstd ?? path.endsWith('.zst');
   const base = path.replace(/\.zst$/, '');
@@ -68,35 +70,8 @@ async function openOutput(flags: GetRangeFlags): Promise<{ write(b: Uint8Array):
   };
 }
 
-async function run(flags: GetRangeFlags): Promise<void> {
-  const { encoding, zstd } = encodingOf(flags);
-  const client = new Historical({ key: apiKey(), ...(flags.gateway ? { gateway: flags.gateway } : {}) });
-  const query: QueryOptions = {
-    dataset: flags.dataset,
-    schema: flags.schema as SchemaName,
-    symbols: flags.symbols.split(',').map((s) => s.trim()),
-    stypeIn: flags.stypeIn as STypeName,
-    start: flags.start,
-    ...(flags.end ? { end: flags.end } : {}),
-    ...(flags.limit ? { limit: flags.limit } : {}),
-  };
-  const [cost, count] = await Promise.all([client.metadata.getCost(query), client.metadata.getRecordCount(query)]);
-  message(`${count.toLocaleString('en-US')} records, cost $${cost.toFixed(2)}`);
-  if (flags.maxCost !== undefined && cost > flags.maxCost) {
-    throw new CliError(`the query costs $${cost.toFixed(2)}, more than --max-cost $${flags.maxCost.toFixed(2)}`, 'COST_LIMIT');
-  }
-  const tty = process.stderr.isTTY;
-  let shown = 0;
-  const store = await client.timeseries.getRange({
-    ...query,
-    onProgress: (p) => {
-      // A progress line only on a terminal, at most every 1 % of the records.
-      if (tty && count > 0 && (p.records - shown) * 100 >= count) {
-        shown = p.records;
-        process.stderr.write(`\r${Math.min(100, Math.round((p.records / count) * 100))}% (${p.records.toLocaleString('en-US')} records)`);
-      }
-    },
-  });
+/** Writes the range's records in the chosen encoding; returns how many. */
+async function writeRange(store: StreamingDbnStore, flags: GetRangeFlags, encoding: Encoding, zstd: boolean): Promise<number> {
   const out = await openOutput(flags);
   let written = 0;
   if (encoding === 'dbn') {
@@ -123,7 +98,34 @@ async function run(flags: GetRangeFlags): Promise<void> {
     written = text.written;
   }
   await out.close();
-  if (tty) process.stderr.write('\n');
+  return written;
+}
+
+async function run(flags: GetRangeFlags): Promise<void> {
+  const { encoding, zstd } = encodingOf(flags);
+  const client = new Historical({ key: apiKey(), ...(flags.gateway ? { gateway: flags.gateway } : {}) });
+  const query: QueryOptions = {
+    dataset: flags.dataset,
+    schema: flags.schema as SchemaName,
+    symbols: flags.symbols.split(',').map((s) => s.trim()),
+    stypeIn: flags.stypeIn as STypeName,
+    start: flags.start,
+    ...(flags.end ? { end: flags.end } : {}),
+    ...(flags.limit ? { limit: flags.limit } : {}),
+  };
+  const [cost, count] = await Promise.all([client.metadata.getCost(query), client.metadata.getRecordCount(query)]);
+  message(`${count.toLocaleString('en-US')} records, cost $${cost.toFixed(2)}`);
+  if (flags.maxCost !== undefined && cost > flags.maxCost) {
+    throw new CliError(`the query costs $${cost.toFixed(2)}, more than --max-cost $${flags.maxCost.toFixed(2)}`, 'COST_LIMIT');
+  }
+  const bar = progressBar(count, 'records');
+  let written: number;
+  try {
+    const store = await client.timeseries.getRange({ ...query, onProgress: (p) => bar.update(p.records) });
+    written = await writeRange(store, flags, encoding, zstd);
+  } finally {
+    bar.stop();
+  }
   message(`wrote ${written.toLocaleString('en-US')} records${flags.output ? ` to ${flags.output}` : ''}`);
 }
 
