@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import * as batch from './commands/batch.js';
 import * as dbn from './commands/dbn.js';
 import * as demo from './commands/demo.js';
 import * as getRange from './commands/get-range.js';
@@ -17,6 +18,7 @@ import * as resolve from './commands/resolve.js';
 import { main, type CommandModule } from './util.js';
 
 const commands: CommandModule[] = [
+  batch,
   dbn,
   demo,
   getRange,
