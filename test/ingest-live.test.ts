@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Historical } from '../lib/historical/index.js';
-import { ingest, type IngestSummary } from '../lib/ingest/index.js';
+import { ingest, IngestError, type IngestSummary } from '../lib/ingest/index.js';
 import { MockHistoricalServer } from '../lib/testing/historical-server.js';
 import { MockLiveGateway, MOCK_API_KEY } from '../lib/testing/live-gateway.js';
 import { CLI } from './cli-helpers.js';
@@ -122,3 +122,48 @@ test('databento-node ingest --live: the range, then live until Ctrl-C, and a sum
   const summary = JSON.parse(stdout) as IngestSummary;
   expect(summary).toMatchObject({ rowsInserted: 4000, live: { sessions: 1, rowsInserted: DAY2.length } });
 }, 60_000);
+
+test('a gateway that can no longer replay from the last stored record stops the follow at once, saying what is missing', async () => {
+  // As the gateway answers a replay start older than it keeps: ErrorMsg replay_data_aged_out (8), then it closes.
+  const aged = await MockLiveGateway.start({
+    instrumentId: (symbol) => instrumentOf(symbol, 2),
+    records: new Uint8Array(0),
+    behavior: { errorAfterRecords: { code: 8, text: 'Replay start is before the earliest available data' } },
+  });
+  try {
+    const to = join(tmp, 'aged.duckdb');
+    const t0 = Date.now();
+    const err = (await ingest({
+      dataset: 'GLBX.MDP3',
+      schema: 'mbo',
+      symbols: ['ESH4', 'ESM4'],
+      start: '2024-03-04',
+      end: '2024-03-05',
+      to,
+      key: MOCK_API_KEY,
+      client: new Historical({ key: MOCK_API_KEY, gateway: server.url }),
+      live: { gateway: '127.0.0.1', port: aged.port, reconnectDelayMs: 1000 },
+    }).catch((e: unknown) => e)) as IngestError;
+    expect(err).toBeInstanceOf(IngestError);
+    expect(err.code).toBe('LIVE_REFUSED');
+    const last = MARKET.filter((r) => r.ts < D0 + DAY).at(-1)!.ts;
+    expect(err.message).toBe(
+      `the live gateway can no longer replay from ${iso(last - 60_000_000_000n)} (Gateway error: Replay start is before the earliest available data); ` +
+        `the last stored record is at ${iso(last)}, so the records since then cannot come from the live feed: ` +
+        'load them with a historical ingest of that span, then follow live again',
+    );
+    // One session, no reconnect loop (a second would have waited reconnectDelayMs); the historical part is kept and reported.
+    expect(aged.sessions).toHaveLength(1);
+    expect(Date.now() - t0).toBeLessThan(aged.sessions.length * 1000 + 5000);
+    expect(err.summary).toMatchObject({ chunksLoaded: 1, rowsInserted: 2000 });
+    const [row] = await query(to, 'SELECT count(*) AS n FROM mbo');
+    expect(Number(row!['n'])).toBe(2000);
+  } finally {
+    await aged.close();
+  }
+}, 30_000);
+
+/** UNIX ns as the messages print them. */
+function iso(ns: bigint): string {
+  return `${new Date(Number(ns / 1_000_000n)).toISOString().slice(0, 19)}.${String(ns % 1_000_000_000n).padStart(9, '0')}Z`;
+}

@@ -82,7 +82,7 @@ export class DuckDbTarget implements IngestTarget {
     }
   }
 
-  async prepare(table: TableSpec): Promise<void> {
+  async prepare(table: TableSpec): Promise<undefined> {
     // No declared PRIMARY KEY: maintaining DuckDB's index for it makes loads ~20× slower. The loader
     // enforces the key instead (see `load`); key columns stay NOT NULL as a declared key would make them.
     const cols = table.columns.map((c) => `${ident(c.name)} ${sqlType(c)}${table.key.includes(c.name) ? ' NOT NULL' : ''}`);

@@ -117,6 +117,8 @@ export interface IngestSummary extends IngestProgress {
   seconds: number;
   /** Chunks that failed (a re-run retries them). */
   failures: ChunkFailure[];
+  /** How the target stores the table, when it has a choice (PostgreSQL: a TimescaleDB hypertable or a plain table, and why). */
+  storage?: string;
 }
 
 interface Plan {
@@ -156,8 +158,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const client = options.client ?? new Historical({ ...(options.key !== undefined && { key: options.key }), ...(options.gateway !== undefined && { gateway: options.gateway }) });
   const target = await openTarget(options.to);
   try {
-    await target.prepare(plan.table);
-    const summary = await run(plan, client, target);
+    const storage = await target.prepare(plan.table);
+    const summary = await run(plan, client, target, storage);
     if (!plan.live) return summary;
     const t0 = performance.now() - summary.seconds * 1000;
     summary.live = await follow(
@@ -175,7 +177,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         onStats: (live) => plan.onProgress?.({ ...summary, live: { ...live } }),
       },
       plan.live.options,
-    );
+    ).catch((err: unknown) => {
+      // What the historical part did still stands: say so with the error.
+      if (err instanceof IngestError && !err.summary) err.summary = summary;
+      throw err;
+    });
     summary.seconds = (performance.now() - t0) / 1000;
     return summary;
   } finally {
@@ -262,7 +268,7 @@ export function chunksOf(start: bigint, end: bigint, chunkNs: bigint): Array<[bi
   return out;
 }
 
-async function run(plan: Plan, client: Historical, target: IngestTarget): Promise<IngestSummary> {
+async function run(plan: Plan, client: Historical, target: IngestTarget, storage: string | undefined): Promise<IngestSummary> {
   const t0 = performance.now();
   const job: JobKey = { dataset: plan.dataset, schema: plan.table.schema, stypeIn: plan.stypeIn, symbols: [...plan.symbols].sort().join(',') };
   const chunks = chunksOf(plan.start, plan.end, plan.chunkNs);
@@ -346,6 +352,7 @@ async function run(plan: Plan, client: Historical, target: IngestTarget): Promis
     table: plan.table.name,
     seconds: (performance.now() - t0) / 1000,
     failures,
+    ...(storage !== undefined && { storage }),
   };
   summary.rowsPerSec = summary.rowsInserted / Math.max(summary.seconds, 1e-3);
   if (failures.length > 0) {

@@ -5,7 +5,9 @@
  * gap; the overlap is skipped by the table's key.
  * @module
  */
+import { LiveError } from '../errors.js';
 import { LiveThreaded } from '../live/threaded.js';
+import { nanosToIso } from '../time.js';
 import { RowBuilder, type RowBlock, type SymbolDictionary } from './rows.js';
 import type { TableSpec } from './tables.js';
 import { IngestError, type IngestTarget } from './target.js';
@@ -91,6 +93,8 @@ export async function follow(ctx: FollowContext, o: LiveFollowOptions): Promise<
     }
     if (ctx.signal?.aborted) break;
     if (error instanceof IngestError) throw error; // the database failed: reconnecting cannot help
+    const refusal = refused(error, start, last);
+    if (refusal) throw refusal; // the gateway will refuse the same subscription again
     failures = stats.records > received ? 0 : failures + 1;
     if (failures >= (o.maxFailures ?? 10)) throw error ?? new Error('the live gateway kept closing the session without data');
     await sleep(Math.min(baseDelay * 2 ** Math.max(failures - 1, 0), 30_000), ctx.signal);
@@ -142,6 +146,30 @@ async function session(client: LiveThreaded, ctx: FollowContext, o: LiveFollowOp
     await flush();
   }
   if (failure !== undefined) throw failure;
+}
+
+/** ErrorMsg code of the gateway's internal error, the one failure worth another session. */
+const INTERNAL_ERROR = 6;
+/** ErrorMsg code the gateway sends when the replay start is older than it keeps. */
+const REPLAY_AGED_OUT = 8;
+
+/**
+ * The error to stop with when the gateway refused the session (a fatal
+ * ErrorMsg other than its internal error), saying which replay it refused and
+ * what that leaves missing; undefined for failures a new session may overcome.
+ */
+function refused(error: unknown, start: bigint, last: bigint | undefined): IngestError | undefined {
+  if (!(error instanceof LiveError) || error.code !== 'GATEWAY_ERROR') return undefined;
+  const code = (error as LiveError & { gatewayCode?: number }).gatewayCode;
+  if (code === INTERNAL_ERROR) return undefined;
+  const from = nanosToIso(start);
+  const stored = last === undefined ? 'nothing is stored yet' : `the last stored record is at ${nanosToIso(last)}`;
+  const message =
+    code === REPLAY_AGED_OUT
+      ? `the live gateway can no longer replay from ${from} (${error.message}); ${stored}, so the records since then ` +
+        'cannot come from the live feed: load them with a historical ingest of that span, then follow live again'
+      : `the live gateway refused the session replaying from ${from}: ${error.message}`;
+  return new IngestError(message, 'LIVE_REFUSED', { cause: error });
 }
 
 async function* iterate(blocks: RowBlock[]): AsyncGenerator<RowBlock> {

@@ -63,7 +63,8 @@ export class PostgresTarget implements IngestTarget {
   readonly description: string;
   readonly #client: Pg.Client;
   readonly #copyFrom: typeof PgCopy.from;
-  #timescale: boolean | undefined;
+  /** '' once TimescaleDB is enabled, else why it cannot be; undefined until checked. */
+  #timescale: string | undefined;
 
   private constructor(description: string, client: Pg.Client, copyFrom: typeof PgCopy.from) {
     this.description = description;
@@ -100,19 +101,27 @@ export class PostgresTarget implements IngestTarget {
     }
   }
 
-  async prepare(table: TableSpec): Promise<void> {
+  async prepare(table: TableSpec): Promise<string> {
     const cols = table.columns.map((c) => `${ident(c.name)} ${sqlType(c)}`);
     const t = ident(table.name);
     await this.#query(
       `CREATE TABLE IF NOT EXISTS ${t} (${cols.join(', ')}, ord INTEGER NOT NULL, symbol TEXT, ` +
         `PRIMARY KEY (${table.key.map(ident).join(', ')}))`,
     );
-    if (await this.#hasTimescale()) {
-      // Integer time: chunks of one day of nanoseconds.
-      await this.#query(
-        `SELECT create_hypertable('${table.name}', '${table.indexTs}', chunk_time_interval => 86400000000000, ` +
-          'if_not_exists => TRUE, migrate_data => TRUE)',
-      );
+    let storage = `TimescaleDB hypertable on ${table.indexTs}, one-day chunks`;
+    const unavailable = await this.#timescaleUnavailable();
+    if (unavailable) {
+      storage = `plain table (${unavailable})`;
+    } else {
+      try {
+        // Integer time: chunks of one day of nanoseconds.
+        await this.#client.query(
+          `SELECT create_hypertable('${table.name}', '${table.indexTs}', chunk_time_interval => 86400000000000, ` +
+            'if_not_exists => TRUE, migrate_data => TRUE)',
+        );
+      } catch (err) {
+        storage = `plain table (TimescaleDB could not make it a hypertable: ${(err as Error).message})`;
+      }
     }
     // Prices as decimals, timestamps as timestamptz (microseconds; the table keeps nanoseconds).
     const viewCols = table.columns.map((c) => {
@@ -127,15 +136,24 @@ export class PostgresTarget implements IngestTarget {
         `start_ns BIGINT, end_ns BIGINT, records BIGINT, finished_at TIMESTAMPTZ DEFAULT now(), ` +
         `PRIMARY KEY (dataset, schema, stype_in, symbols, start_ns, end_ns))`,
     );
+    return storage;
   }
 
-  async #hasTimescale(): Promise<boolean> {
+  /** Enables TimescaleDB when the server has it: undefined then, else the reason it cannot be used. */
+  async #timescaleUnavailable(): Promise<string | undefined> {
     if (this.#timescale === undefined) {
       const r = await this.#query("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'");
-      this.#timescale = r.rowCount !== null && r.rowCount > 0;
-      if (this.#timescale) await this.#query('CREATE EXTENSION IF NOT EXISTS timescaledb');
+      if (!r.rowCount) {
+        this.#timescale = 'the timescaledb extension is not installed on this server';
+      } else {
+        // It may need preloading (shared_preload_libraries) or rights this user lacks: then load into a plain table.
+        this.#timescale = await this.#client.query('CREATE EXTENSION IF NOT EXISTS timescaledb').then(
+          () => '',
+          (err: Error) => `the timescaledb extension could not be enabled: ${err.message}`,
+        );
+      }
     }
-    return this.#timescale;
+    return this.#timescale || undefined;
   }
 
   async finishedChunks(job: JobKey): Promise<Set<string>> {

@@ -38,8 +38,11 @@ export interface LoadResult {
 export interface IngestTarget {
   /** Where the data goes, for messages (no password). */
   readonly description: string;
-  /** Creates the table, its decimal view and the bookkeeping tables when absent. */
-  prepare(table: TableSpec): Promise<void>;
+  /**
+   * Creates the table, its decimal view and the bookkeeping tables when absent;
+   * resolves to how the table is stored when the target has a choice (for the summary).
+   */
+  prepare(table: TableSpec): Promise<string | undefined>;
   /** Finished chunks of a job, as `start-end` strings of ns. */
   finishedChunks(job: JobKey): Promise<Set<string>>;
   /**
@@ -60,7 +63,8 @@ export type IngestErrorCode =
   | 'BAD_TARGET'
   | 'TARGET_UNAVAILABLE'
   | 'TARGET_ERROR'
-  | 'INGEST_INCOMPLETE';
+  | 'INGEST_INCOMPLETE'
+  | 'LIVE_REFUSED';
 
 /** An ingest could not start or finish; `code` says why. */
 export class IngestError extends DatabentoError {

@@ -53,6 +53,7 @@ function summaryText(s: IngestSummary): string {
       `cost quoted $${s.costUsd.toFixed(2)}`,
     `chunks: ${s.chunksLoaded} loaded, ${s.chunksSkipped} already done, ${s.chunksFailed} failed of ${s.chunksTotal}`,
   ];
+  if (s.storage) lines.push(`table storage: ${s.storage}`);
   for (const f of s.failures) lines.push(`  failed ${f.start} – ${f.end}: ${f.code}: ${f.message}`);
   if (s.live) {
     lines.push(`live: ${s.live.sessions} sessions, ${s.live.records.toLocaleString('en-US')} records, ${s.live.rowsInserted.toLocaleString('en-US')} rows new`);
