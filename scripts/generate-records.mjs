@@ -20,6 +20,7 @@ import {
   ENUMS, FLAGS, CONSTANTS, SCHEMA_RTYPE, VENUES, DATASETS, PUBLISHERS, ERROR_CODES, LIVE_EVENT_KINDS, codeIdent,
 } from './enums.mjs';
 import { genTextFieldsHpp, textOrderProblems } from './generate-text-fields.mjs';
+import { genColumnFieldsHpp } from './generate-column-fields.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = {
@@ -27,6 +28,7 @@ const OUT = {
   checksHpp: 'deps/databento-core/include/databento/record_layout_checks.hpp',
   enumsHpp: 'deps/databento-core/include/databento/enums.hpp',
   textFieldsHpp: 'deps/databento-core/include/databento/text_fields.hpp',
+  columnFieldsHpp: 'deps/databento-core/include/databento/column_fields.hpp',
   recordsTs: 'lib/generated/records.ts',
   enumsTs: 'lib/generated/enums.ts',
   errorsHpp: 'deps/databento-core/include/databento/error_codes.hpp',
@@ -1058,6 +1060,7 @@ function main() {
     [OUT.checksHpp]: genChecksHpp(),
     [OUT.enumsHpp]: genEnumsHpp(),
     [OUT.textFieldsHpp]: genTextFieldsHpp(BANNER),
+    [OUT.columnFieldsHpp]: genColumnFieldsHpp(BANNER),
     [OUT.recordsTs]: genRecordsTs(),
     [OUT.enumsTs]: genEnumsTs(),
     [OUT.errorsHpp]: genErrorsHpp(),
