@@ -13,6 +13,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   InitLiveThreaded(env, exports);
   InitZstd(env, exports);
   InitText(env, exports);
+  InitColumns(env, exports);
 }
 
 Napi::Value Addon::SetErrorClasses(const Napi::CallbackInfo& info) {

@@ -35,5 +35,6 @@ void InitLiveBlocking(Napi::Env env, Napi::Object exports);
 void InitLiveThreaded(Napi::Env env, Napi::Object exports);
 void InitZstd(Napi::Env env, Napi::Object exports);
 void InitText(Napi::Env env, Napi::Object exports);
+void InitColumns(Napi::Env env, Napi::Object exports);
 
 }  // namespace databento::node
