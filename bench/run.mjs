@@ -48,6 +48,7 @@ for (const [name, file, fn] of [
   ['ingest', './ingest.mjs', 'benchIngest'],
   ['reference', './reference.mjs', 'benchReference'],
   ['text', './text.mjs', 'benchText'],
+  ['columns', './columns.mjs', 'benchColumns'],
 ]) {
   if (only && only !== name) continue;
   let mod;

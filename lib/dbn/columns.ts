@@ -1,15 +1,22 @@
 /**
  * Records as columns: one typed array per field, the shape Arrow tables and
- * DataFrame libraries take.
+ * DataFrame libraries take. The columns are built natively
+ * (deps/databento-core ColumnBuilder), one contiguous buffer per field.
  * @module
  */
-import { DbnError, InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import { RType, rtypeForSchema, schemaFromName } from '../generated/enums.js';
-import { HEADER_LAYOUT, LAYOUTS, LEVEL_LAYOUTS, recordClassFor, recordSize, UnknownRecord, type FieldInfo } from '../generated/records.js';
-import { CHARS, readCStr } from '../records/base.js';
+import { CHARS } from '../records/base.js';
+import { native } from '../native.js';
 import { RecordBatch } from './batch.js';
+import { metadataToNative, type Metadata } from './metadata.js';
 
-/** One column: a typed array for numbers (bigint arrays for 64-bit fields), strings for chars and text. */
+/**
+ * One column: a typed array for numbers (bigint arrays for 64-bit fields,
+ * `Float64Array` for `prettyPx` prices), strings for chars and text (and
+ * `symbol`, `null` where unmapped), ISO strings for timestamps on request
+ * (`Date`s are a {@link DateColumn}).
+ */
 export type Column =
   | Uint8Array
   | Int8Array
@@ -19,10 +26,15 @@ export type Column =
   | Int32Array
   | BigUint64Array
   | BigInt64Array
-  | string[];
+  | Float64Array
+  | string[]
+  | (string | null)[];
+
+/** A timestamp column as `Date`s (`timestamps: 'date'`); `null` for 0 and undefined timestamps. */
+export type DateColumn = (Date | null)[];
 
 /** Records of one type as columns. */
-export interface Columns {
+export interface Columns<C = Column> {
   /** The rtype of the records taken (-1 when there were no records). */
   rtype: number;
   /** How the rtype was chosen: given in the options, the schema's, or the first data record's. */
@@ -36,9 +48,11 @@ export interface Columns {
   /**
    * Columns by field name, in layout order: header fields (`ts_event`, `rtype`,
    * `publisher_id`, `instrument_id`), body fields, and book levels flattened as
-   * `bid_px_00 … ask_ct_09`. Prices stay fixed-point (×1e-9) integers.
+   * `bid_px_00 … ask_ct_09`; then `ts_out` (records with the gateway's send
+   * time) and `symbol` (with `mapSymbols`). Prices stay fixed-point (×1e-9)
+   * integers unless `prettyPx`.
    */
-  columns: Record<string, Column>;
+  columns: Record<string, C>;
 }
 
 /** Options of {@link toColumns}. */
@@ -54,108 +68,48 @@ export interface ColumnsOptions {
   schema?: string;
   /** Take only these columns (default: all). */
   fields?: string[];
+  /** Prices as `Float64Array`s of decimal values (fixed-point ÷ 1e9, as the record views' `pretty_` getters; undefined prices are `NaN`). Default false. */
+  prettyPx?: boolean;
+  /**
+   * Add a `symbol` column from the metadata's symbol mappings (by instrument
+   * id and the UTC day of `ts_recv`, else `ts_event`), or, for data without
+   * mappings (live), from the `SymbolMappingMsg` records before each record.
+   * `null` where no symbol is known. Default false.
+   */
+  mapSymbols?: boolean;
+  /** The metadata with the symbol mappings for `mapSymbols` (a store passes its own). */
+  metadata?: Metadata;
+  /**
+   * Timestamps as `BigUint64Array`s of UNIX nanoseconds (`'bigint'`, the
+   * default), `Date`s (`'date'`, millisecond precision) or RFC 3339 strings
+   * with nanoseconds (`'iso'`); 0 and undefined timestamps are `null` in the
+   * last two.
+   */
+  timestamps?: 'bigint' | 'date' | 'iso';
 }
 
-/** Where one column's values sit in each record, and how to read them. */
-interface ColumnSpec {
+/** How the addon describes one column. @internal */
+export interface NativeColumnInfo {
   name: string;
-  type: FieldInfo['type'];
-  offset: number;
-  size: number;
+  type: 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'u64' | 'i64' | 'ts' | 'price' | 'char' | 'cstr';
+  out: 'copy' | 'f64' | 'symbol';
+  width: number;
 }
 
-// Header columns in the order of Databento's tabular output.
-const HEADER_COLUMNS: ColumnSpec[] = ['ts_event', 'rtype', 'publisher_id', 'instrument_id'].map((name) => ({
-  ...HEADER_LAYOUT.fields.find((f) => f.name === name)!,
-}));
-
-function columnSpecs(layoutName: string): ColumnSpec[] {
-  const layout = LAYOUTS.find((l) => l.name === layoutName);
-  if (!layout) return [...HEADER_COLUMNS];
-  const specs: ColumnSpec[] = [];
-  for (const field of layout.fields) {
-    if (field.type === 'pad') continue;
-    if (field.type === 'header') {
-      specs.push(...HEADER_COLUMNS);
-    } else if (field.type === 'levels') {
-      const level = LEVEL_LAYOUTS.find((l) => l.name === field.of)!;
-      for (let i = 0; i < field.count!; i++) {
-        for (const lf of level.fields) {
-          if (lf.type === 'pad') continue;
-          const [side, what] = lf.name.split('_') as [string, string];
-          specs.push({ ...lf, name: `${side}_${what}_${String(i).padStart(2, '0')}`, offset: field.offset + i * level.size + lf.offset });
-        }
-      }
-    } else {
-      specs.push({ ...field });
-    }
-  }
-  return specs;
+/** The addon's column builder. @internal */
+export interface NativeColumnBuilder {
+  append(records: ArrayBuffer | ArrayBufferView): number;
+  appendAsync(batches: (ArrayBuffer | ArrayBufferView)[]): Promise<number>;
+  columns(): NativeColumnInfo[];
+  take(): { rows: number; buffers: ArrayBuffer[]; symbols: string[] };
+  skipped(): number;
+  reserve(rows: number): void;
+  layout(): string;
 }
+type NativeColumnBuilderClass = new (options: object, metadata: object | null) => NativeColumnBuilder;
 
-function allocate(spec: ColumnSpec, n: number): Column {
-  switch (spec.type) {
-    case 'u8':
-      return new Uint8Array(n);
-    case 'i8':
-      return new Int8Array(n);
-    case 'u16':
-      return new Uint16Array(n);
-    case 'i16':
-      return new Int16Array(n);
-    case 'u32':
-      return new Uint32Array(n);
-    case 'i32':
-      return new Int32Array(n);
-    case 'u64':
-    case 'ts':
-      return new BigUint64Array(n);
-    case 'i64':
-    case 'price':
-      return new BigInt64Array(n);
-    default:
-      return new Array<string>(n);
-  }
-}
-
-/** Fills rows `row…` of `col` from the records at `offsets` of one batch. */
-function fill(col: Column, spec: ColumnSpec, dv: DataView, offsets: number[], row: number): void {
-  const at = spec.offset;
-  const n = offsets.length;
-  switch (spec.type) {
-    case 'u8':
-      for (let i = 0; i < n; i++) (col as Uint8Array)[row + i] = dv.getUint8(offsets[i]! + at);
-      return;
-    case 'i8':
-      for (let i = 0; i < n; i++) (col as Int8Array)[row + i] = dv.getInt8(offsets[i]! + at);
-      return;
-    case 'u16':
-      for (let i = 0; i < n; i++) (col as Uint16Array)[row + i] = dv.getUint16(offsets[i]! + at, true);
-      return;
-    case 'i16':
-      for (let i = 0; i < n; i++) (col as Int16Array)[row + i] = dv.getInt16(offsets[i]! + at, true);
-      return;
-    case 'u32':
-      for (let i = 0; i < n; i++) (col as Uint32Array)[row + i] = dv.getUint32(offsets[i]! + at, true);
-      return;
-    case 'i32':
-      for (let i = 0; i < n; i++) (col as Int32Array)[row + i] = dv.getInt32(offsets[i]! + at, true);
-      return;
-    case 'u64':
-    case 'ts':
-      for (let i = 0; i < n; i++) (col as BigUint64Array)[row + i] = dv.getBigUint64(offsets[i]! + at, true);
-      return;
-    case 'i64':
-    case 'price':
-      for (let i = 0; i < n; i++) (col as BigInt64Array)[row + i] = dv.getBigInt64(offsets[i]! + at, true);
-      return;
-    case 'char':
-      for (let i = 0; i < n; i++) (col as string[])[row + i] = CHARS[dv.getUint8(offsets[i]! + at)]!;
-      return;
-    default:
-      for (let i = 0; i < n; i++) (col as string[])[row + i] = readCStr(dv, offsets[i]! + at, spec.size);
-  }
-}
+/** Gateway message rtypes (system, error, symbol mapping). @internal */
+export const GATEWAY_RTYPES: ReadonlySet<number> = new Set([RType.System, RType.Error, RType.SymbolMapping]);
 
 /**
  * Converts the records of one rtype to columns.
@@ -165,65 +119,140 @@ function fill(col: Column, spec: ColumnSpec, dv: DataView, offsets: number[], ro
  * columns.price; // BigInt64Array
  * ```
  */
-export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options: ColumnsOptions = {}): Columns {
+export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options: ColumnsOptions & { timestamps: 'date' }): Columns<Column | DateColumn>;
+export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options?: ColumnsOptions): Columns;
+export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options: ColumnsOptions = {}): Columns<Column | DateColumn> {
+  checkColumnsOptions(options);
   const list = batches instanceof RecordBatch ? [batches] : Array.from(batches);
-  let { rtype, from } = defaultRtype(options);
-  // Pass 1: where the wanted records are.
-  let layout: string | undefined;
-  const offsets: number[][] = [];
-  let count = 0;
-  let skipped = 0;
-  for (const batch of list) {
-    const dv = batch.view;
-    const mine: number[] = [];
-    for (let o = 0; o < dv.byteLength; o += dv.getUint8(o) * 4) {
-      const r = dv.getUint8(o + 1);
-      if (rtype === undefined && !GATEWAY_RTYPES.has(r)) rtype = r;
-      if (r !== rtype) {
-        skipped++;
-        continue;
-      }
-      const cls = layoutOf(dv, o, batch.version);
-      if (layout !== undefined && cls !== layout) {
-        throw new DbnError(`record at byte ${o} of a batch has the layout ${cls}, not ${layout} as the records before it`, 'BAD_RECORD_LENGTH');
-      }
-      layout = cls;
-      mine.push(o);
-    }
-    offsets.push(mine);
-    count += mine.length;
-  }
-  if (rtype === undefined) {
-    // Gateway messages only: take the first of them.
-    const first = list.find((b) => b.view.byteLength > 0);
-    if (!first) return { rtype: -1, rtypeFrom: from, skipped: 0, layout: '', count: 0, columns: {} };
-    return toColumns(list, { ...options, rtype: first.view.getUint8(1) });
-  }
-  let specs = columnSpecs(layout ?? '');
-  if (options.fields) {
-    const unknown = options.fields.filter((f) => !specs.some((s) => s.name === f));
-    if (unknown.length) {
-      throw new InvalidArgumentError(`no field ${unknown.join(', ')} in ${layout}; it has ${specs.map((s) => s.name).join(', ')}`);
-    }
-    specs = specs.filter((s) => options.fields!.includes(s.name));
-  }
-  // Pass 2: one column at a time, so each loop reads one field.
-  const columns: Record<string, Column> = {};
-  for (const spec of specs) {
-    const col = allocate(spec, count);
-    let row = 0;
-    list.forEach((batch, i) => {
-      fill(col, spec, batch.view, offsets[i]!, row);
-      row += offsets[i]!.length;
-    });
-    columns[spec.name] = col;
-  }
-  return { rtype, rtypeFrom: from, skipped, layout: layout ?? '', count, columns };
+  const { rtype, from } = chooseRtype(list, options);
+  if (rtype === undefined) return { rtype: -1, rtypeFrom: from, skipped: 0, layout: '', count: 0, columns: {} };
+  const builder = newBuilder(rtype, list[0], options, options.schema ?? options.metadata?.schema ?? undefined);
+  // At most one row per record: room for all of them spares growing the columns.
+  builder.reserve(list.reduce((n, b) => n + b.count, 0));
+  for (const batch of list) builder.append(batch.view);
+  return { ...takeColumns(builder, options), rtype, rtypeFrom: from, skipped: builder.skipped() };
 }
 
-const GATEWAY_RTYPES: ReadonlySet<number> = new Set([RType.System, RType.Error, RType.SymbolMapping]);
+/**
+ * Converts the records to one {@link Columns} table per rtype, in the order
+ * each rtype first appears (gateway messages included): mixed data such as a
+ * live capture of several schemas, or definitions beside trades.
+ */
+export function toColumnTables(batches: RecordBatch | Iterable<RecordBatch>, options: Omit<ColumnsOptions, 'rtype' | 'schema'> & { timestamps: 'date' }): Columns<Column | DateColumn>[];
+export function toColumnTables(batches: RecordBatch | Iterable<RecordBatch>, options?: Omit<ColumnsOptions, 'rtype' | 'schema'>): Columns[];
+export function toColumnTables(batches: RecordBatch | Iterable<RecordBatch>, options: Omit<ColumnsOptions, 'rtype' | 'schema'> = {}): Columns<Column | DateColumn>[] {
+  checkColumnsOptions(options);
+  const list = batches instanceof RecordBatch ? [batches] : Array.from(batches);
+  const rtypes: number[] = [];
+  for (const batch of list) {
+    const dv = batch.view;
+    for (let o = 0; o + 1 < dv.byteLength && dv.getUint8(o) > 0; o += dv.getUint8(o) * 4) {
+      const r = dv.getUint8(o + 1);
+      if (!rtypes.includes(r)) rtypes.push(r);
+    }
+  }
+  return rtypes.map((rtype) => toColumns(list, { ...options, rtype }));
+}
 
-function defaultRtype(options: ColumnsOptions): { rtype: number | undefined; from: Columns['rtypeFrom'] } {
+/**
+ * A builder for records of `rtype`, like `first` (version, ts_out). With the
+ * data's `schema` (when its rtype is `rtype`) the columns are known before any record. @internal
+ */
+export function newBuilder(rtype: number, first: RecordBatch | undefined, options: ColumnsOptions, schema?: string): NativeColumnBuilder {
+  const Builder = native['NativeColumnBuilder'] as NativeColumnBuilderClass;
+  const schemaId = schema === undefined ? undefined : schemaFromName(schema);
+  const nativeOptions = {
+    rtype,
+    prettyPx: options.prettyPx ?? false,
+    mapSymbols: options.mapSymbols ?? false,
+    tsOut: first?.tsOut ?? options.metadata?.ts_out ?? false,
+    version: first?.version ?? 3,
+    ...(schemaId === undefined ? {} : { schema: schemaId }),
+  };
+  return new Builder(nativeOptions, options.mapSymbols && options.metadata ? metadataToNative(options.metadata) : null);
+}
+
+/** The builder's rows as JS columns (the rows are dropped from the builder). @internal */
+export function takeColumns(builder: NativeColumnBuilder, options: ColumnsOptions): { layout: string; count: number; columns: Record<string, Column | DateColumn> } {
+  const infos = builder.columns();
+  const { rows, buffers, symbols } = builder.take();
+  if (options.fields) {
+    const unknown = options.fields.filter((f) => !infos.some((c) => c.name === f));
+    if (unknown.length && infos.length) {
+      throw new InvalidArgumentError(`no field ${unknown.join(', ')} in ${builder.layout()}; it has ${infos.map((s) => s.name).join(', ')}`);
+    }
+  }
+  const columns: Record<string, Column | DateColumn> = {};
+  infos.forEach((info, i) => {
+    if (options.fields && !options.fields.includes(info.name)) return;
+    columns[info.name] = toJsColumn(info, buffers[i]!, rows, symbols, options.timestamps ?? 'bigint');
+  });
+  return { layout: builder.layout(), count: rows, columns };
+}
+
+function toJsColumn(info: NativeColumnInfo, buffer: ArrayBuffer, rows: number, symbols: string[], timestamps: 'bigint' | 'date' | 'iso'): Column | DateColumn {
+  if (info.out === 'f64') return new Float64Array(buffer);
+  if (info.out === 'symbol') return Array.from(new Int32Array(buffer), (code) => (code < 0 ? null : symbols[code]!));
+  switch (info.type) {
+    case 'u8':
+      return new Uint8Array(buffer);
+    case 'i8':
+      return new Int8Array(buffer);
+    case 'u16':
+      return new Uint16Array(buffer);
+    case 'i16':
+      return new Int16Array(buffer);
+    case 'u32':
+      return new Uint32Array(buffer);
+    case 'i32':
+      return new Int32Array(buffer);
+    case 'u64':
+      return new BigUint64Array(buffer);
+    case 'ts':
+      return timestampColumn(new BigUint64Array(buffer), timestamps);
+    case 'i64':
+    case 'price':
+      return new BigInt64Array(buffer);
+    case 'char':
+      return Array.from(new Uint8Array(buffer), (b) => CHARS[b]!);
+    case 'cstr':
+      return cstrColumn(new Uint8Array(buffer), rows, info.width);
+  }
+}
+
+const UNDEF_TIMESTAMP = 2n ** 64n - 1n;
+
+function timestampColumn(ns: BigUint64Array, as: 'bigint' | 'date' | 'iso'): Column | DateColumn {
+  if (as === 'bigint') return ns;
+  const out: (Date | null)[] = Array.from(ns, (t) => (t === 0n || t === UNDEF_TIMESTAMP ? null : new Date(Number(t / 1_000_000n))));
+  if (as === 'date') return out;
+  return out.map((d, i) => (d === null ? null : `${d.toISOString().slice(0, 19)}.${String(ns[i]! % 1_000_000_000n).padStart(9, '0')}Z`));
+}
+
+const latin1 = new TextDecoder('latin1');
+
+function cstrColumn(bytes: Uint8Array, rows: number, width: number): string[] {
+  const out = new Array<string>(rows);
+  for (let r = 0, at = 0; r < rows; r++, at += width) {
+    const nul = bytes.subarray(at, at + width).indexOf(0);
+    out[r] = latin1.decode(bytes.subarray(at, nul < 0 ? at + width : at + nul));
+  }
+  return out;
+}
+
+function checkColumnsOptions(options: ColumnsOptions): void {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options must be an object');
+  for (const key of ['prettyPx', 'mapSymbols'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new InvalidArgumentError(`${key} must be a boolean`);
+  }
+  if (options.timestamps !== undefined && !['bigint', 'date', 'iso'].includes(options.timestamps)) {
+    throw new InvalidArgumentError(`timestamps must be 'bigint', 'date' or 'iso', not ${String(options.timestamps)}`);
+  }
+  if (options.fields !== undefined && !Array.isArray(options.fields)) throw new InvalidArgumentError('fields must be an array of column names');
+}
+
+/** The rtype to take: the option's, the schema's, else the first data record's (or first record's). */
+export function chooseRtype(list: readonly RecordBatch[], options: ColumnsOptions): { rtype: number | undefined; from: Columns['rtypeFrom'] } {
   if (options.rtype !== undefined) {
     if (!Number.isInteger(options.rtype) || options.rtype < 0 || options.rtype > 255) {
       throw new InvalidArgumentError(`rtype must be an integer from 0 to 255, not ${options.rtype}`);
@@ -236,16 +265,15 @@ function defaultRtype(options: ColumnsOptions): { rtype: number | undefined; fro
     if (rtype === undefined) throw new InvalidArgumentError(`unknown schema ${JSON.stringify(options.schema)}`);
     return { rtype, from: 'schema' };
   }
-  return { rtype: undefined, from: 'first-record' };
-}
-
-/** The view class name of the record at `o`; a DbnError when it is too short for any layout of its rtype. */
-function layoutOf(dv: DataView, o: number, version: number): string {
-  const length = dv.getUint8(o) * 4;
-  const rtype = dv.getUint8(o + 1);
-  const cls = recordClassFor(rtype, version, length);
-  if (cls === UnknownRecord && recordSize(rtype, version) !== undefined) {
-    throw new DbnError(`record at byte ${o} of a batch (rtype ${rtype}) has ${length} bytes, fewer than its layout needs`, 'BAD_RECORD_LENGTH');
+  let first: number | undefined;
+  for (const batch of list) {
+    const dv = batch.view;
+    for (let o = 0; o + 1 < dv.byteLength && dv.getUint8(o) > 0; o += dv.getUint8(o) * 4) {
+      const r = dv.getUint8(o + 1);
+      if (!GATEWAY_RTYPES.has(r)) return { rtype: r, from: 'first-record' };
+      first ??= r;
+    }
   }
-  return cls.name;
+  // Gateway messages only: take the first of them.
+  return { rtype: first, from: 'first-record' };
 }

@@ -3,7 +3,7 @@
  * @module
  */
 export { RecordBatch } from './batch.js';
-export { toColumns, type Column, type Columns, type ColumnsOptions } from './columns.js';
+export { toColumns, toColumnTables, type Column, type Columns, type ColumnsOptions, type DateColumn } from './columns.js';
 export { DbnDecoder } from './decoder.js';
 export { DbnDecodeStream } from './stream.js';
 export { DbnStore, type BatchOptions } from './store.js';
@@ -26,3 +26,5 @@ export {
   type EncodeStreamOptions,
   type TextOptions,
 } from './text.js';
+export { arrowBatches, toArrowTable, writeArrowIpc, type ArrowIpcOptions, type ArrowOptions } from './arrow.js';
+export { writeParquet, type ParquetOptions } from './parquet.js';

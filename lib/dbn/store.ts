@@ -6,7 +6,10 @@ import { DbnError, InvalidArgumentError } from '../errors.js';
 import type { AnyRecord } from '../generated/records.js';
 import { native, type NativeBatch, type NativeFileStore } from '../native.js';
 import { RecordBatch, RecordWalker } from './batch.js';
-import { toColumns, type Columns, type ColumnsOptions } from './columns.js';
+import type { RecordBatch as ArrowRecordBatch, Table as ArrowTable } from 'apache-arrow';
+import { arrowBatches, toArrowTable, writeArrowIpc, type ArrowIpcOptions, type ArrowOptions } from './arrow.js';
+import { writeParquet, type ParquetOptions } from './parquet.js';
+import { toColumns, toColumnTables, type Column, type Columns, type ColumnsOptions, type DateColumn } from './columns.js';
 import { DbnDecoder } from './decoder.js';
 import { metadataFromNative, type Metadata } from './metadata.js';
 import { nativeDecoderOptions, type DecoderOptions } from './options.js';
@@ -123,10 +126,28 @@ export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
    * The records of one rtype as columns, one typed array per field (see
    * {@link toColumns}); by default those of the schema in the metadata.
    */
-  toColumns(options: ColumnsOptions = {}): Columns {
-    const schema = this.#source.metadata?.schema;
+  toColumns(options: ColumnsOptions & { timestamps: 'date' }): Columns<Column | DateColumn>;
+  toColumns(options?: ColumnsOptions): Columns;
+  toColumns(options: ColumnsOptions = {}): Columns<Column | DateColumn> {
+    return toColumns(this.#source.syncBatches(), this.#columnsOptions(options));
+  }
+
+  /**
+   * The records as one {@link Columns} table per rtype, in the order each
+   * rtype first appears (see {@link toColumnTables}).
+   */
+  toColumnTables(options: Omit<ColumnsOptions, 'rtype' | 'schema'> & { timestamps: 'date' }): Columns<Column | DateColumn>[];
+  toColumnTables(options?: Omit<ColumnsOptions, 'rtype' | 'schema'>): Columns[];
+  toColumnTables(options: Omit<ColumnsOptions, 'rtype' | 'schema'> = {}): Columns<Column | DateColumn>[] {
+    return toColumnTables(this.#source.syncBatches(), this.#columnsOptions(options));
+  }
+
+  /** The options with the store's schema (when none is chosen) and metadata. */
+  #columnsOptions<T extends ColumnsOptions>(options: T): T {
+    const md = this.#source.metadata;
+    const schema = md?.schema;
     const withSchema = options.rtype === undefined && options.schema === undefined && schema ? { ...options, schema } : options;
-    return toColumns(this.#source.syncBatches(), withSchema);
+    return md && withSchema.metadata === undefined ? { ...withSchema, metadata: md } : withSchema;
   }
 
   /**
@@ -149,6 +170,42 @@ export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
     const source = this.#source;
     const batches = () => source.asyncBatches();
     return source instanceof FileSource ? { metadata: source.metadata, batches, file: source.file } : { metadata: source.metadata, batches };
+  }
+
+  /**
+   * The records of one rtype (the schema's by default) as an Apache Arrow
+   * `Table`, typed as databento-python's DataFrame: see {@link ArrowOptions}.
+   * Needs the optional peer dependency `apache-arrow`.
+   */
+  toArrow(options?: ArrowOptions): Promise<ArrowTable> {
+    return toArrowTable(this.#batchSource(), options);
+  }
+
+  /** The records of one rtype as Arrow record batches of about `batchRows` rows, for large stores. */
+  toArrowBatches(options?: ArrowOptions): AsyncIterable<ArrowRecordBatch> {
+    return arrowBatches(this.#batchSource(), options);
+  }
+
+  /**
+   * Writes the records of one rtype as Arrow IPC to a path or a writable
+   * stream (file format for `.arrow`/`.feather`/`.ipc` paths, else the
+   * stream format; see {@link ArrowIpcOptions}). Resolves to the rows written.
+   */
+  toArrowIpc(dest: string | Writable, options?: ArrowIpcOptions): Promise<number> {
+    return writeArrowIpc(this.#batchSource(), dest, options);
+  }
+
+  /**
+   * Writes the records of one rtype as a zstd-compressed Parquet file (needs
+   * the optional peer dependencies `apache-arrow` and `parquet-wasm`).
+   * Resolves to the rows written.
+   */
+  toParquet(path: string, options?: ParquetOptions): Promise<number> {
+    return writeParquet(this.#batchSource(), path, options);
+  }
+
+  #batchSource(): BatchSource {
+    return { metadata: this.maybeMetadata, batches: () => this.#source.asyncBatches() };
   }
 
   /** Every record as an array of views (the whole store in memory). */

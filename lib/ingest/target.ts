@@ -3,6 +3,7 @@
  * @module
  */
 import { DatabentoError } from '../errors.js';
+import { loadPeer } from '../peer.js';
 import type { IngestSummary } from './ingest.js';
 import type { RowBlock, SymbolDictionary } from './rows.js';
 import type { TableSpec } from './tables.js';
@@ -77,15 +78,8 @@ export class IngestError extends DatabentoError {
 }
 
 /** Loads an optional peer dependency, or explains how to install it. */
-export async function loadOptional<T>(name: string, purpose: string): Promise<T> {
-  try {
-    return (await import(name)) as T;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' || (err as { code?: string }).code === 'MODULE_NOT_FOUND') {
-      throw new IngestError(`${purpose} needs the package '${name}': npm install ${name}`, 'MISSING_DEPENDENCY', { cause: err });
-    }
-    throw err;
-  }
+export function loadOptional<T>(name: string, purpose: string): Promise<T> {
+  return loadPeer<T>(name, purpose, (message, cause) => new IngestError(message, 'MISSING_DEPENDENCY', { cause }));
 }
 
 /** The text of a string column's value; charCodes for one-character columns. */

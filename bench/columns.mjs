@@ -1,0 +1,41 @@
+// Columns and Arrow tables of a synthetic 2,000,000-record MBO file, beside
+// the native decode-only rate of the same file in the same run.
+import { DbnStore } from '../dist/lib/index.js';
+import { mboFile, measure } from './synthetic.mjs';
+
+const RECORDS = 2_000_000;
+
+export async function benchColumns() {
+  const store = DbnStore.fromFile(await mboFile({ records: RECORDS }));
+  const numeric = ['ts_event', 'instrument_id', 'order_id', 'price', 'size', 'ts_recv'];
+  const runs = [
+    ['native decode only (baseline)', () => {
+      let n = 0;
+      for (const batch of store.batchesSync()) n += batch.count;
+      return n;
+    }],
+    ['toColumns, numeric fields', () => store.toColumns({ fields: numeric }).count],
+    ['toColumns, all fields (chars as strings)', () => store.toColumns().count],
+    ['toColumns prettyPx + mapSymbols', () => store.toColumns({ prettyPx: true, mapSymbols: true }).count],
+    ['toArrow (Table, the defaults: float prices, timestamp[ns], symbols)', async () => (await store.toArrow()).numRows],
+    ['toArrowBatches (streamed, 65 536 rows a batch)', async () => {
+      let n = 0;
+      for await (const b of store.toArrowBatches()) n += b.numRows;
+      return n;
+    }],
+  ];
+  let arrowMissing = false;
+  const results = [];
+  for (const [name, fn] of runs) {
+    try {
+      results.push(await measure(`columns: ${name}`, fn, 3));
+    } catch (err) {
+      if (err?.code !== 'MISSING_DEPENDENCY') throw err;
+      arrowMissing = true;
+    }
+  }
+  const base = results[0].recordsPerSec;
+  const notes = results.slice(1).map((r) => `${r.name.slice(9)}: ${(base / r.recordsPerSec).toFixed(2)}x the decode-only time`);
+  if (arrowMissing) notes.push('apache-arrow is not installed: the Arrow runs were skipped');
+  return { results, notes };
+}

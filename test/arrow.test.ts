@@ -1,0 +1,111 @@
+// Arrow tables, IPC and Parquet checked field by field against the record
+// views, for every fixture schema (DBN v1, v2 and v3, as-is and upgraded).
+import { RecordBatchReader, tableFromIPC } from 'apache-arrow';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DbnStore } from '../lib/index.js';
+import { checkTable } from './arrow-check.js';
+import { ALL_FIXTURES, fixturePath } from './fixtures.js';
+
+const FILES = ALL_FIXTURES.filter((f) => !f.includes('.frag') && !f.endsWith('.dbz'));
+const dir = mkdtempSync(join(tmpdir(), 'databento-arrow-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function jsonSymbols(store: DbnStore, rtype: number): Promise<(string | null)[]> {
+  const sink = new PassThrough();
+  const chunks: Buffer[] = [];
+  sink.on('data', (c: Buffer) => chunks.push(c));
+  await store.toJson(sink);
+  return Buffer.concat(chunks)
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { hd: { rtype: number }; symbol: string | null })
+    .filter((o) => o.hd.rtype === rtype)
+    .map((o) => o.symbol);
+}
+
+describe('store.toArrow against the record views', () => {
+  for (const file of FILES) {
+    for (const upgradePolicy of ['as-is', 'upgrade'] as const) {
+      it(`${file} (${upgradePolicy})`, async () => {
+        const store = DbnStore.fromFile(fixturePath(file), { upgradePolicy });
+        const all = store.toArray();
+        const rtypes = [...new Set(all.map((r) => r.rtype))];
+        for (const rtype of rtypes) {
+          const recs = all.filter((r) => r.rtype === rtype);
+          const table = await store.toArrow({ rtype, batchRows: 3 });
+          checkTable(table, recs, `${file} rtype ${rtype}`);
+          const symbols = await jsonSymbols(store, rtype);
+          if (symbols.length) expect(table.getChild('symbol')!.toArray(), file).toEqual(symbols);
+          const plain = await store.toArrow({ rtype, prettyPx: false, prettyTs: false, mapSymbols: false });
+          expect(plain.getChild('symbol')).toBeNull();
+          checkTable(plain, recs, `${file} rtype ${rtype} plain`);
+        }
+      });
+    }
+  }
+});
+
+describe('Arrow types', () => {
+  it('uint64 ids, timestamp[ns, UTC], float64 or int64 prices, utf8 chars, dictionary symbols', async () => {
+    const store = DbnStore.fromFile(fixturePath('test_data.mbo.v3.dbn.zst'));
+    const t = await store.toArrow();
+    const types = Object.fromEntries(t.schema.fields.map((f) => [f.name, String(f.type)]));
+    expect(types).toMatchObject({
+      ts_recv: 'Timestamp<NANOSECOND, UTC>',
+      ts_event: 'Timestamp<NANOSECOND, UTC>',
+      order_id: 'Uint64',
+      instrument_id: 'Uint32',
+      price: 'Float64',
+      action: 'Utf8',
+      symbol: 'Dictionary<Int32, Utf8>',
+    });
+    const fixed = await store.toArrow({ prettyPx: false });
+    expect(String(fixed.schema.fields.find((f) => f.name === 'price')!.type)).toBe('Int64');
+    expect(fixed.getChild('price')!.get(0)).toBe(3722750000000n);
+  });
+
+  it('a missing peer dependency names the package', async () => {
+    const { loadPeer } = await import('../lib/peer.js');
+    await expect(loadPeer('apache-arrow-not-installed', 'Arrow output')).rejects.toMatchObject({
+      code: 'MISSING_DEPENDENCY',
+      message: expect.stringContaining("npm install apache-arrow-not-installed"),
+    });
+  });
+
+  it('rejects bad options', async () => {
+    const store = DbnStore.fromFile(fixturePath('test_data.mbo.v3.dbn.zst'));
+    await expect(store.toArrow({ batchRows: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(store.toArrow({ prettyPx: 'yes' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
+describe('Arrow IPC', () => {
+  it('file and stream formats read back with the same values, symbol deltas included', async () => {
+    const store = DbnStore.fromFile(fixturePath('test_data.mbo.v1.dbn.zst'));
+    const recs = store.toArray().filter((r) => r.rtype === 0xa0);
+    for (const [name, format] of [['mbo.arrow', 'file'], ['mbo.arrows', 'stream']] as const) {
+      const path = join(dir, name);
+      expect(await store.toArrowIpc(path, { batchRows: 1 })).toBe(recs.length);
+      const bytes = readFileSync(path);
+      const table = tableFromIPC(bytes);
+      checkTable(table, recs, name);
+      expect(table.getChild('symbol')!.toArray()).toEqual(await jsonSymbols(store, 0xa0));
+      expect(RecordBatchReader.from(bytes).isFile()).toBe(format === 'file');
+    }
+  });
+
+  it('to a writable stream, left open', async () => {
+    const store = DbnStore.fromFile(fixturePath('test_data.trades.v3.dbn.zst'));
+    const sink = new PassThrough();
+    const chunks: Buffer[] = [];
+    sink.on('data', (c: Buffer) => chunks.push(c));
+    const rows = await store.toArrowIpc(sink, { format: 'stream' });
+    expect(sink.writableEnded).toBe(false);
+    expect(tableFromIPC(Buffer.concat(chunks)).numRows).toBe(rows);
+  });
+});

@@ -1,0 +1,90 @@
+// Parquet files read back by DuckDB (an independent reader) and by
+// parquet-wasm, value by value against the record views.
+import { DuckDBInstance } from '@duckdb/node-api';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readParquet } from 'parquet-wasm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DbnStore, type AnyRecord } from '../lib/index.js';
+import { checkTable, viewValue } from './arrow-check.js';
+import { ALL_FIXTURES, fixturePath } from './fixtures.js';
+
+const FILES = ALL_FIXTURES.filter((f) => !f.includes('.frag') && !f.endsWith('.dbz'));
+const UNDEF_PRICE = 2n ** 63n - 1n;
+const UNDEF_TS = 2n ** 64n - 1n;
+const dir = mkdtempSync(join(tmpdir(), 'databento-parquet-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function duckRows(path: string): Promise<{ types: Record<string, string>; rows: Record<string, unknown>[] }> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    const file = `read_parquet('${path.replace(/'/g, "''")}')`;
+    const described = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${file}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
+    const types = Object.fromEntries(described.map((d) => [d.column_name, d.column_type]));
+    // DuckDB keeps time-zone-aware timestamps in microseconds: read them as such.
+    const select = described.map((d) => (d.column_type.startsWith('TIMESTAMP') ? `epoch_us("${d.column_name}") AS "${d.column_name}"` : `"${d.column_name}"`));
+    const rows = (await conn.runAndReadAll(`SELECT ${select.join(', ')} FROM ${file}`)).getRowObjectsJS() as Record<string, unknown>[];
+    return { types, rows };
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** What DuckDB gives for a view value of a column of DuckDB type `type`. */
+function duckValue(type: string, want: unknown): unknown {
+  if (type.startsWith('TIMESTAMP')) return want === UNDEF_TS ? null : (want as bigint) / 1000n;
+  if (type === 'DOUBLE') return want === UNDEF_PRICE ? null : Number(want) / 1e9;
+  if (typeof want === 'bigint' && (type === 'UBIGINT' || type === 'BIGINT')) return want;
+  return want;
+}
+
+describe('store.toParquet read back', () => {
+  for (const file of FILES) {
+    it(file, async () => {
+      const store = DbnStore.fromFile(fixturePath(file), { upgradePolicy: 'as-is' });
+      const first = store.toColumns();
+      const recs: AnyRecord[] = store.toArray().filter((r) => r.rtype === first.rtype);
+      const path = join(dir, `${file}.parquet`);
+      expect(await store.toParquet(path, { ...(first.rtype >= 0 ? { rtype: first.rtype } : {}) })).toBe(recs.length);
+      expect(readFileSync(path).subarray(0, 4).toString()).toBe('PAR1');
+      const { types, rows } = await duckRows(path);
+      expect(rows.length).toBe(recs.length);
+      expect(types.ts_event).toBe('TIMESTAMP WITH TIME ZONE');
+      if (types.price) expect(types.price).toBe('DOUBLE');
+      if (types.order_id) expect(types.order_id).toBe('UBIGINT');
+      recs.forEach((rec, i) => {
+        for (const [name, type] of Object.entries(types)) {
+          if (name === 'symbol') continue;
+          expect(rows[i]![name], `${file} ${name}[${i}]`).toEqual(duckValue(type, viewValue(rec, name)));
+        }
+      });
+      // parquet-wasm's own reader: nanoseconds exact, Arrow types kept.
+      const back: Table = tableFromIPC(readParquet(readFileSync(path)).intoIPCStream());
+      checkTable(back, recs, `${file} via parquet-wasm`);
+    });
+  }
+
+  it('symbols come back as strings; zstd is the codec', async () => {
+    const store = DbnStore.fromFile(fixturePath('test_data.mbo.v3.dbn.zst'));
+    const path = join(dir, 'mbo.parquet');
+    await store.toParquet(path);
+    const { rows } = await duckRows(path);
+    expect(rows.map((r) => r.symbol)).toEqual(['ESH1', 'ESH1']);
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    const codecs = (await conn.runAndReadAll(`SELECT DISTINCT compression FROM parquet_metadata('${path}')`)).getRowObjectsJS();
+    conn.closeSync();
+    instance.closeSync();
+    expect(codecs).toEqual([{ compression: 'ZSTD' }]);
+  });
+
+  it('bad options and paths are INVALID_ARGUMENT', async () => {
+    const store = DbnStore.fromFile(fixturePath('test_data.mbo.v3.dbn.zst'));
+    await expect(store.toParquet('')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(store.toParquet(join(dir, 'x.parquet'), { compression: 'lz4' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
