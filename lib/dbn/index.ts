@@ -27,4 +27,4 @@ export {
   type TextOptions,
 } from './text.js';
 export { arrowBatches, toArrowTable, writeArrowIpc, type ArrowIpcOptions, type ArrowOptions } from './arrow.js';
-export { writeParquet, type ParquetOptions } from './parquet.js';
+export { parquetBytes, writeParquet, type ParquetFile, type ParquetOptions } from './parquet.js';

@@ -26,6 +26,21 @@ export interface ParquetOptions extends ArrowOptions {
  */
 export async function writeParquet(source: BatchSource, path: string, options: ParquetOptions = {}): Promise<number> {
   if (typeof path !== 'string' || path === '') throw new InvalidArgumentError('the Parquet output needs a file path');
+  const { bytes, rows } = await parquetBytes(source, options);
+  await writeFile(path, bytes);
+  return rows;
+}
+
+/** A Parquet file in memory. */
+export interface ParquetFile {
+  /** The file's bytes. */
+  bytes: Uint8Array;
+  /** Rows written. */
+  rows: number;
+}
+
+/** The records of one rtype as the bytes of a Parquet file (see {@link writeParquet}). */
+export async function parquetBytes(source: BatchSource, options: ParquetOptions = {}): Promise<ParquetFile> {
   const compression = options.compression ?? 'zstd';
   if (!['zstd', 'snappy', 'none'].includes(compression)) {
     throw new InvalidArgumentError(`compression must be 'zstd', 'snappy' or 'none', not ${String(compression)}`);
@@ -40,7 +55,5 @@ export async function writeParquet(source: BatchSource, path: string, options: P
   const codec = { zstd: parquet.Compression.ZSTD, snappy: parquet.Compression.SNAPPY, none: parquet.Compression.UNCOMPRESSED }[compression];
   const props = new parquet.WriterPropertiesBuilder().setCompression(codec).setMaxRowGroupSize(rowGroupRows ?? 1 << 20);
   const wasmTable = parquet.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'));
-  const bytes = parquet.writeParquet(wasmTable, props.build());
-  await writeFile(path, bytes);
-  return table.numRows;
+  return { bytes: parquet.writeParquet(wasmTable, props.build()), rows: table.numRows };
 }

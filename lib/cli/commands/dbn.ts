@@ -21,8 +21,9 @@ import { rtypeForSchema, schemaFromName } from '../../generated/enums.js';
 import { ZstdCompressStream } from '../../zstd.js';
 import { action, CliError, stdoutGone, wholeNumber, writeOut } from '../util.js';
 import { metadataJson } from '../metadata-json.js';
+import { parquetOutput } from './dbn-parquet.js';
 
-type Encoding = 'csv' | 'tsv' | 'json' | 'dbn' | 'fragment';
+type Encoding = 'csv' | 'tsv' | 'json' | 'dbn' | 'fragment' | 'parquet';
 
 interface DbnFlags {
   json?: boolean;
@@ -30,6 +31,7 @@ interface DbnFlags {
   tsv?: boolean;
   dbn?: boolean;
   fragment?: boolean;
+  parquet?: boolean;
   output?: string;
   force?: boolean;
   zstd?: boolean;
@@ -44,7 +46,7 @@ interface DbnFlags {
   inputDbnVersion?: 1 | 2 | 3;
 }
 
-const ENCODING_FLAGS = ['json', 'csv', 'tsv', 'dbn', 'fragment'] as const;
+const ENCODING_FLAGS = ['json', 'csv', 'tsv', 'dbn', 'fragment', 'parquet'] as const;
 
 /** The output encoding from the flags, else from the output path's extension (`.zst` ⇒ zstd). */
 function outputEncoding(flags: DbnFlags): { encoding: Encoding; zstd: boolean } {
@@ -54,12 +56,12 @@ function outputEncoding(flags: DbnFlags): { encoding: Encoding; zstd: boolean } 
   if (path !== undefined) {
     const zstd = path.endsWith('.zst') || (flags.zstd ?? false);
     const base = path.endsWith('.zst') ? path.slice(0, -4) : path;
-    const byExt: [string, Encoding][] = [['.dbn.frag', 'fragment'], ['.json', 'json'], ['.csv', 'csv'], ['.tsv', 'tsv'], ['.xls', 'tsv'], ['.dbn', 'dbn']];
+    const byExt: [string, Encoding][] = [['.dbn.frag', 'fragment'], ['.json', 'json'], ['.csv', 'csv'], ['.tsv', 'tsv'], ['.xls', 'tsv'], ['.dbn', 'dbn'], ['.parquet', 'parquet']];
     const hit = byExt.find(([ext]) => base.endsWith(ext));
     if (hit) return { encoding: hit[1], zstd };
   }
   throw new CliError(
-    `Unable to infer output encoding from ${path === undefined ? 'no --output path' : `output path '${path}'`}: pass one of --csv, --tsv, --json, --dbn or --fragment`,
+    `Unable to infer output encoding from ${path === undefined ? 'no --output path' : `output path '${path}'`}: pass one of --csv, --tsv, --json, --dbn, --fragment or --parquet`,
     'USAGE',
   );
 }
@@ -177,6 +179,7 @@ async function openOutput(flags: DbnFlags): Promise<{ write(b: Uint8Array): Prom
 async function run(files: string[], flags: DbnFlags): Promise<void> {
   const { encoding, zstd } = outputEncoding(flags);
   if (flags.metadata && encoding !== 'json') throw new CliError('--metadata is written as JSON only', 'USAGE');
+  if (encoding === 'parquet' && zstd) throw new CliError('Parquet columns are zstd-compressed already: drop -z/.zst', 'USAGE');
   const schema = flags.schema === undefined ? undefined : schemaFromName(flags.schema);
   if (flags.schema !== undefined && schema === undefined) throw new CliError(`unknown schema "${flags.schema}"`, 'USAGE');
   const { metadata, source } = await openInputs(files, flags);
@@ -193,6 +196,8 @@ async function run(files: string[], flags: DbnFlags): Promise<void> {
   if (flags.metadata) {
     if (!effective) throw new CliError('a fragment has no metadata to print', 'USAGE');
     await emit(Buffer.from(metadataJson(effective, flags.pretty ?? false) + '\n'));
+  } else if (encoding === 'parquet') {
+    await out.write(await parquetOutput(source, flags));
   } else if (encoding === 'dbn' || encoding === 'fragment') {
     const rtype = schema === undefined ? undefined : rtypeForSchema(schema);
     let remaining = limit;
@@ -251,6 +256,10 @@ export function register(program: Command): void {
     .addOption(new Option('-T, --tsv', 'output tab-separated values').conflicts(encodings('tsv')))
     .addOption(new Option('-D, --dbn', 'output DBN').conflicts(encodings('dbn')))
     .addOption(new Option('-F, --fragment', 'output a DBN fragment (records without metadata)').conflicts(encodings('fragment')))
+    .addOption(
+      new Option('--parquet', 'output Parquet (zstd; one schema; float prices with -p, a symbol column with -s)')
+        .conflicts([...encodings('parquet'), 'zstd', 'metadata', 'omitHeader']),
+    )
     .option('-o, --output <file>', 'write to a file instead of stdout; the encoding follows its extension when not given')
     .option('-f, --force', 'overwrite the output file if it exists')
     .option('-z, --zstd', 'compress the output with zstd')
