@@ -1,7 +1,7 @@
 // Native columns (toColumns/toColumnTables) checked value by value against
 // the record views, for every fixture, as-is and upgraded.
 import { describe, expect, it } from 'vitest';
-import { DbnStore, toColumns, type Columns } from '../lib/index.js';
+import { DbnStore, toColumns, type AnyColumn, type Columns } from '../lib/index.js';
 import { viewValue } from './arrow-check.js';
 import { ALL_FIXTURES, fixturePath } from './fixtures.js';
 
@@ -23,7 +23,7 @@ async function jsonSymbols(store: DbnStore, rtype: number): Promise<(string | nu
     .map((o) => o.symbol);
 }
 
-function checkAgainstViews(store: DbnStore, table: Columns, where: string): void {
+function checkAgainstViews(store: DbnStore, table: Columns<AnyColumn>, where: string): void {
   const recs = store.toArray().filter((r) => r.rtype === table.rtype);
   expect(table.count, where).toBe(recs.length);
   for (const [name, col] of Object.entries(table.columns)) {

@@ -13,9 +13,7 @@ import { metadataToNative, type Metadata } from './metadata.js';
 
 /**
  * One column: a typed array for numbers (bigint arrays for 64-bit fields,
- * `Float64Array` for `prettyPx` prices), strings for chars and text (and
- * `symbol`, `null` where unmapped), ISO strings for timestamps on request
- * (`Date`s are a {@link DateColumn}).
+ * `Float64Array` for `prettyPx` prices), strings for chars and text.
  */
 export type Column =
   | Uint8Array
@@ -27,11 +25,14 @@ export type Column =
   | BigUint64Array
   | BigInt64Array
   | Float64Array
-  | string[]
-  | (string | null)[];
+  | string[];
 
-/** A timestamp column as `Date`s (`timestamps: 'date'`); `null` for 0 and undefined timestamps. */
-export type DateColumn = (Date | null)[];
+/**
+ * Any column {@link toColumns} gives: with `mapSymbols` (the `symbol`
+ * column) or `timestamps: 'iso'`, also strings that may be `null`; with
+ * `timestamps: 'date'`, `Date`s (`null` for 0 and undefined timestamps).
+ */
+export type AnyColumn = Column | (string | null)[] | (Date | null)[];
 
 /** Records of one type as columns. */
 export interface Columns<C = Column> {
@@ -119,9 +120,9 @@ export const GATEWAY_RTYPES: ReadonlySet<number> = new Set([RType.System, RType.
  * columns.price; // BigInt64Array
  * ```
  */
-export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options: ColumnsOptions & { timestamps: 'date' }): Columns<Column | DateColumn>;
-export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options?: ColumnsOptions): Columns;
-export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options: ColumnsOptions = {}): Columns<Column | DateColumn> {
+export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options?: ColumnsOptions & { mapSymbols?: false; timestamps?: 'bigint' }): Columns;
+export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options: ColumnsOptions): Columns<AnyColumn>;
+export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options: ColumnsOptions = {}): Columns<AnyColumn> {
   checkColumnsOptions(options);
   const list = batches instanceof RecordBatch ? [batches] : Array.from(batches);
   const { rtype, from } = chooseRtype(list, options);
@@ -138,9 +139,9 @@ export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options:
  * each rtype first appears (gateway messages included): mixed data such as a
  * live capture of several schemas, or definitions beside trades.
  */
-export function toColumnTables(batches: RecordBatch | Iterable<RecordBatch>, options: Omit<ColumnsOptions, 'rtype' | 'schema'> & { timestamps: 'date' }): Columns<Column | DateColumn>[];
-export function toColumnTables(batches: RecordBatch | Iterable<RecordBatch>, options?: Omit<ColumnsOptions, 'rtype' | 'schema'>): Columns[];
-export function toColumnTables(batches: RecordBatch | Iterable<RecordBatch>, options: Omit<ColumnsOptions, 'rtype' | 'schema'> = {}): Columns<Column | DateColumn>[] {
+export function toColumnTables(batches: RecordBatch | Iterable<RecordBatch>, options?: Omit<ColumnsOptions, 'rtype' | 'schema'> & { mapSymbols?: false; timestamps?: 'bigint' }): Columns[];
+export function toColumnTables(batches: RecordBatch | Iterable<RecordBatch>, options: Omit<ColumnsOptions, 'rtype' | 'schema'>): Columns<AnyColumn>[];
+export function toColumnTables(batches: RecordBatch | Iterable<RecordBatch>, options: Omit<ColumnsOptions, 'rtype' | 'schema'> = {}): Columns<AnyColumn>[] {
   checkColumnsOptions(options);
   const list = batches instanceof RecordBatch ? [batches] : Array.from(batches);
   const rtypes: number[] = [];
@@ -173,7 +174,7 @@ export function newBuilder(rtype: number, first: RecordBatch | undefined, option
 }
 
 /** The builder's rows as JS columns (the rows are dropped from the builder). @internal */
-export function takeColumns(builder: NativeColumnBuilder, options: ColumnsOptions): { layout: string; count: number; columns: Record<string, Column | DateColumn> } {
+export function takeColumns(builder: NativeColumnBuilder, options: ColumnsOptions): { layout: string; count: number; columns: Record<string, AnyColumn> } {
   const infos = builder.columns();
   const { rows, buffers, symbols } = builder.take();
   if (options.fields) {
@@ -182,7 +183,7 @@ export function takeColumns(builder: NativeColumnBuilder, options: ColumnsOption
       throw new InvalidArgumentError(`no field ${unknown.join(', ')} in ${builder.layout()}; it has ${infos.map((s) => s.name).join(', ')}`);
     }
   }
-  const columns: Record<string, Column | DateColumn> = {};
+  const columns: Record<string, AnyColumn> = {};
   infos.forEach((info, i) => {
     if (options.fields && !options.fields.includes(info.name)) return;
     columns[info.name] = toJsColumn(info, buffers[i]!, rows, symbols, options.timestamps ?? 'bigint');
@@ -190,7 +191,7 @@ export function takeColumns(builder: NativeColumnBuilder, options: ColumnsOption
   return { layout: builder.layout(), count: rows, columns };
 }
 
-function toJsColumn(info: NativeColumnInfo, buffer: ArrayBuffer, rows: number, symbols: string[], timestamps: 'bigint' | 'date' | 'iso'): Column | DateColumn {
+function toJsColumn(info: NativeColumnInfo, buffer: ArrayBuffer, rows: number, symbols: string[], timestamps: 'bigint' | 'date' | 'iso'): AnyColumn {
   if (info.out === 'f64') return new Float64Array(buffer);
   if (info.out === 'symbol') return Array.from(new Int32Array(buffer), (code) => (code < 0 ? null : symbols[code]!));
   switch (info.type) {
@@ -222,7 +223,7 @@ function toJsColumn(info: NativeColumnInfo, buffer: ArrayBuffer, rows: number, s
 
 const UNDEF_TIMESTAMP = 2n ** 64n - 1n;
 
-function timestampColumn(ns: BigUint64Array, as: 'bigint' | 'date' | 'iso'): Column | DateColumn {
+function timestampColumn(ns: BigUint64Array, as: 'bigint' | 'date' | 'iso'): AnyColumn {
   if (as === 'bigint') return ns;
   const out: (Date | null)[] = Array.from(ns, (t) => (t === 0n || t === UNDEF_TIMESTAMP ? null : new Date(Number(t / 1_000_000n))));
   if (as === 'date') return out;

@@ -3,7 +3,7 @@
  * @module
  */
 export { RecordBatch } from './batch.js';
-export { toColumns, toColumnTables, type Column, type Columns, type ColumnsOptions, type DateColumn } from './columns.js';
+export { toColumns, toColumnTables, type AnyColumn, type Column, type Columns, type ColumnsOptions } from './columns.js';
 export { DbnDecoder } from './decoder.js';
 export { DbnDecodeStream } from './stream.js';
 export { DbnStore, type BatchOptions } from './store.js';

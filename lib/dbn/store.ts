@@ -9,7 +9,7 @@ import { RecordBatch, RecordWalker } from './batch.js';
 import type { RecordBatch as ArrowRecordBatch, Table as ArrowTable } from 'apache-arrow';
 import { arrowBatches, toArrowTable, writeArrowIpc, type ArrowIpcOptions, type ArrowOptions } from './arrow.js';
 import { writeParquet, type ParquetOptions } from './parquet.js';
-import { toColumns, toColumnTables, type Column, type Columns, type ColumnsOptions, type DateColumn } from './columns.js';
+import { toColumns, toColumnTables, type AnyColumn, type Columns, type ColumnsOptions } from './columns.js';
 import { DbnDecoder } from './decoder.js';
 import { metadataFromNative, type Metadata } from './metadata.js';
 import { nativeDecoderOptions, type DecoderOptions } from './options.js';
@@ -126,9 +126,9 @@ export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
    * The records of one rtype as columns, one typed array per field (see
    * {@link toColumns}); by default those of the schema in the metadata.
    */
-  toColumns(options: ColumnsOptions & { timestamps: 'date' }): Columns<Column | DateColumn>;
-  toColumns(options?: ColumnsOptions): Columns;
-  toColumns(options: ColumnsOptions = {}): Columns<Column | DateColumn> {
+  toColumns(options?: ColumnsOptions & { mapSymbols?: false; timestamps?: 'bigint' }): Columns;
+  toColumns(options: ColumnsOptions): Columns<AnyColumn>;
+  toColumns(options: ColumnsOptions = {}): Columns<AnyColumn> {
     return toColumns(this.#source.syncBatches(), this.#columnsOptions(options));
   }
 
@@ -136,9 +136,9 @@ export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
    * The records as one {@link Columns} table per rtype, in the order each
    * rtype first appears (see {@link toColumnTables}).
    */
-  toColumnTables(options: Omit<ColumnsOptions, 'rtype' | 'schema'> & { timestamps: 'date' }): Columns<Column | DateColumn>[];
-  toColumnTables(options?: Omit<ColumnsOptions, 'rtype' | 'schema'>): Columns[];
-  toColumnTables(options: Omit<ColumnsOptions, 'rtype' | 'schema'> = {}): Columns<Column | DateColumn>[] {
+  toColumnTables(options?: Omit<ColumnsOptions, 'rtype' | 'schema'> & { mapSymbols?: false; timestamps?: 'bigint' }): Columns[];
+  toColumnTables(options: Omit<ColumnsOptions, 'rtype' | 'schema'>): Columns<AnyColumn>[];
+  toColumnTables(options: Omit<ColumnsOptions, 'rtype' | 'schema'> = {}): Columns<AnyColumn>[] {
     return toColumnTables(this.#source.syncBatches(), this.#columnsOptions(options));
   }
 
