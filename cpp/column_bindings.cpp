@@ -184,15 +184,20 @@ class NativeColumnBuilder : public Napi::ObjectWrap<NativeColumnBuilder> {
     return arr;
   }
 
-  // take(): { rows, buffers: ArrayBuffer[], symbols: string[] }; the rows are dropped.
+  // take(wanted?: boolean[]): { rows, buffers: (ArrayBuffer | undefined)[], symbols: string[] };
+  // only the wanted columns (default all) are copied out; the rows are dropped.
   Napi::Value Take(const Napi::CallbackInfo& info) {
     auto env = info.Env();
     CheckIdle(env);
     const auto& cols = builder_->Columns();
     const std::size_t rows = builder_->Rows();
+    const bool some = info.Length() > 0 && info[0].IsArray();
+    const auto wanted = some ? info[0].As<Napi::Array>() : Napi::Array::New(env);
     auto buffers = Napi::Array::New(env, cols.size());
     for (std::size_t i = 0; i < cols.size(); ++i) {
-      buffers.Set(static_cast<std::uint32_t>(i), CopyToArrayBuffer(env, builder_->Data(i), rows * cols[i].width));
+      const auto index = static_cast<std::uint32_t>(i);
+      if (some && !wanted.Get(index).ToBoolean().Value()) continue;
+      buffers.Set(index, CopyToArrayBuffer(env, builder_->Data(i), rows * cols[i].width));
     }
     const auto& symbols = builder_->Symbols();
     auto dict = Napi::Array::New(env, symbols.size());

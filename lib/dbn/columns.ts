@@ -102,7 +102,7 @@ export interface NativeColumnBuilder {
   append(records: ArrayBuffer | ArrayBufferView): number;
   appendAsync(batches: (ArrayBuffer | ArrayBufferView)[]): Promise<number>;
   columns(): NativeColumnInfo[];
-  take(): { rows: number; buffers: ArrayBuffer[]; symbols: string[] };
+  take(wanted?: boolean[]): { rows: number; buffers: (ArrayBuffer | undefined)[]; symbols: string[] };
   skipped(): number;
   reserve(rows: number): void;
   layout(): string;
@@ -124,14 +124,30 @@ export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options?
 export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options: ColumnsOptions): Columns<AnyColumn>;
 export function toColumns(batches: RecordBatch | Iterable<RecordBatch>, options: ColumnsOptions = {}): Columns<AnyColumn> {
   checkColumnsOptions(options);
-  const list = batches instanceof RecordBatch ? [batches] : Array.from(batches);
-  const { rtype, from } = chooseRtype(list, options);
-  if (rtype === undefined) return { rtype: -1, rtypeFrom: from, skipped: 0, layout: '', count: 0, columns: {} };
-  const builder = newBuilder(rtype, list[0], options, options.schema ?? options.metadata?.schema ?? undefined);
-  // At most one row per record: room for all of them spares growing the columns.
-  builder.reserve(list.reduce((n, b) => n + b.count, 0));
-  for (const batch of list) builder.append(batch.view);
-  return { ...takeColumns(builder, options), rtype, rtypeFrom: from, skipped: builder.skipped() };
+  // Each batch is gathered as soon as it is decoded (while in cache) and then
+  // dropped; only batches before the first data record wait for the rtype.
+  let pending: RecordBatch[] = [];
+  let builder: NativeColumnBuilder | undefined;
+  let choice: ReturnType<typeof chooseRtype> | undefined;
+  const start = (final: boolean): void => {
+    const c = chooseRtype(pending, options);
+    if (c.rtype === undefined || (!final && c.from === 'first-record' && GATEWAY_RTYPES.has(c.rtype))) return;
+    choice = c;
+    builder = newBuilder(c.rtype, pending[0], options, options.schema ?? options.metadata?.schema ?? undefined);
+    for (const batch of pending) builder.append(batch.view);
+    pending = [];
+  };
+  for (const batch of batches instanceof RecordBatch ? [batches] : batches) {
+    if (builder) {
+      builder.append(batch.view);
+    } else {
+      pending.push(batch);
+      start(false);
+    }
+  }
+  if (!builder) start(true);
+  if (!builder || !choice) return { rtype: -1, rtypeFrom: chooseRtype([], options).from, skipped: 0, layout: '', count: 0, columns: {} };
+  return { ...takeColumns(builder, options), rtype: choice.rtype!, rtypeFrom: choice.from, skipped: builder.skipped() };
 }
 
 /**
@@ -176,24 +192,30 @@ export function newBuilder(rtype: number, first: RecordBatch | undefined, option
 /** The builder's rows as JS columns (the rows are dropped from the builder). @internal */
 export function takeColumns(builder: NativeColumnBuilder, options: ColumnsOptions): { layout: string; count: number; columns: Record<string, AnyColumn> } {
   const infos = builder.columns();
-  const { rows, buffers, symbols } = builder.take();
   if (options.fields) {
     const unknown = options.fields.filter((f) => !infos.some((c) => c.name === f));
     if (unknown.length && infos.length) {
       throw new InvalidArgumentError(`no field ${unknown.join(', ')} in ${builder.layout()}; it has ${infos.map((s) => s.name).join(', ')}`);
     }
   }
+  const wanted = options.fields ? infos.map((info) => options.fields!.includes(info.name)) : undefined;
+  const { rows, buffers, symbols } = builder.take(wanted);
   const columns: Record<string, AnyColumn> = {};
   infos.forEach((info, i) => {
-    if (options.fields && !options.fields.includes(info.name)) return;
-    columns[info.name] = toJsColumn(info, buffers[i]!, rows, symbols, options.timestamps ?? 'bigint');
+    const buffer = buffers[i];
+    if (buffer) columns[info.name] = toJsColumn(info, buffer, rows, symbols, options.timestamps ?? 'bigint');
   });
   return { layout: builder.layout(), count: rows, columns };
 }
 
 function toJsColumn(info: NativeColumnInfo, buffer: ArrayBuffer, rows: number, symbols: string[], timestamps: 'bigint' | 'date' | 'iso'): AnyColumn {
   if (info.out === 'f64') return new Float64Array(buffer);
-  if (info.out === 'symbol') return Array.from(new Int32Array(buffer), (code) => (code < 0 ? null : symbols[code]!));
+  if (info.out === 'symbol') {
+    const codes = new Int32Array(buffer);
+    const out = new Array<string | null>(rows);
+    for (let i = 0; i < rows; i++) out[i] = codes[i]! < 0 ? null : symbols[codes[i]!]!;
+    return out;
+  }
   switch (info.type) {
     case 'u8':
       return new Uint8Array(buffer);
@@ -214,8 +236,12 @@ function toJsColumn(info: NativeColumnInfo, buffer: ArrayBuffer, rows: number, s
     case 'i64':
     case 'price':
       return new BigInt64Array(buffer);
-    case 'char':
-      return Array.from(new Uint8Array(buffer), (b) => CHARS[b]!);
+    case 'char': {
+      const bytes = new Uint8Array(buffer);
+      const out = new Array<string>(rows);
+      for (let i = 0; i < rows; i++) out[i] = CHARS[bytes[i]!]!;
+      return out;
+    }
     case 'cstr':
       return cstrColumn(new Uint8Array(buffer), rows, info.width);
   }
