@@ -42,6 +42,7 @@ TextEncoderOptions OptionsFromJs(const Napi::Object& o) {
   opts.indent = Flag(o, "indent");
   opts.ts_out = Flag(o, "tsOut");
   opts.filter_schema = Flag(o, "filterSchema");
+  opts.mixed_layouts = Flag(o, "mixedSchemas");
   if (o.Has("version")) {
     opts.version = static_cast<std::uint8_t>(o.Get("version").As<Napi::Number>().Uint32Value());
   }

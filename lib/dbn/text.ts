@@ -42,6 +42,8 @@ export interface TextEncodingOptions extends TextOptions {
   indent?: boolean;
   /** CSV: drop records of other schemas (databento-python) instead of failing (the `dbn` CLI). Default true. */
   filterSchema?: boolean;
+  /** CSV: write records of other schemas with their own columns (the `dbn` CLI with map_symbols) instead of failing. */
+  mixedSchemas?: boolean;
 }
 
 /** Anything that yields record batches: a DbnStore, a historical getRange result, a live client. */
@@ -84,7 +86,7 @@ function checkBoolean(value: unknown, name: string): void {
 export function checkTextOptions(opts: TextEncodingOptions): void {
   if (opts === null || typeof opts !== 'object') throw new InvalidArgumentError('options must be an object');
   if (!['csv', 'tsv', 'json'].includes(opts.format)) throw new InvalidArgumentError(`unknown text format "${String(opts.format)}"`);
-  for (const key of ['prettyPx', 'prettyTs', 'mapSymbols', 'header', 'indent', 'filterSchema'] as const) checkBoolean(opts[key], key);
+  for (const key of ['prettyPx', 'prettyTs', 'mapSymbols', 'header', 'indent', 'filterSchema', 'mixedSchemas'] as const) checkBoolean(opts[key], key);
   if (opts.schema !== undefined && schemaFromName(opts.schema) === undefined) {
     throw new InvalidArgumentError(`unknown schema "${opts.schema}"`);
   }
@@ -163,6 +165,7 @@ export class TextOutput {
         ...versions,
         ...(schemaName === undefined ? {} : { schema: schemaFromName(schemaName) }),
         filterSchema: o.schema !== undefined || (csv && (o.filterSchema ?? true)),
+        mixedSchemas: o.mixedSchemas ?? false,
         zstd: o.compression === 'zstd',
       },
       metadata ? metadataToNative(metadata) : null,

@@ -230,7 +230,7 @@ std::size_t TextEncoder::Encode(const std::uint8_t* data, std::size_t size, std:
 void TextEncoder::EncodeOne(std::uint8_t layout_id, const std::uint8_t* rec, std::size_t body) {
   const auto layout = static_cast<Layout>(layout_id);
   const bool csv = options_.format != TextFormat::Json;
-  if (csv && layout_id != header_layout_) {
+  if (csv && layout_id != header_layout_ && !(options_.mixed_layouts && header_layout_ != kNoLayout)) {
     if (header_layout_ != kNoLayout) {
       throw DbnError{DbnErrorCode::MixedSchemas,
                      "cannot encode records of several schemas as one CSV: found rtype " +

@@ -2,6 +2,7 @@
 // (shared/spec/text-formats.md §10.1) and fixture vectors (§10.2-§10.6), and
 // every fixture encoded in every mode under the sanitizers.
 
+#include <algorithm>
 #include <dirent.h>
 
 #include <cstring>
@@ -249,6 +250,20 @@ TEST("text: schema filter and mixed-schema CSV error") {
   // JSON takes any mix; a limit stops early.
   TextEncoder json{Json(), nullptr};
   CHECK(json.Encode(mixed.data(), mixed.size(), 1) == 1);
+  // mixed_layouts: one header (the first record's), then each row in its own columns.
+  auto any = Csv();
+  any.mixed_layouts = true;
+  TextEncoder both{any, nullptr};
+  CHECK(both.Encode(mixed.data(), mixed.size()) == 2);
+  const std::string text = Take(both);
+  CHECK(Line(text, 0).rfind("ts_recv,ts_event,rtype,publisher_id,instrument_id,action,side,price,size,channel_id,order_id,", 0) == 0);
+  const auto commas = [&](std::size_t i) {
+    const std::string line = Line(text, i);
+    return std::count(line.begin(), line.end(), ',');
+  };
+  CHECK(commas(0) == 13 && commas(1) == 13);  // MBO: 14 columns
+  CHECK(commas(2) == 12);                     // trades: 13 columns
+  CHECK(std::count(text.begin(), text.end(), '\n') == 3);
 }
 
 TEST("text: unknown rtypes and malformed lengths throw") {

@@ -31,6 +31,10 @@ struct TextEncoderOptions {
   std::uint16_t schema{kNullSchema};
   // Keep only records of `schema`'s record type.
   bool filter_schema{false};
+  // CSV: a record of another type than the header's is written with its own
+  // columns (no new header), as the dbn CLI does with map_symbols, instead of
+  // failing with MixedSchemas.
+  bool mixed_layouts{false};
 };
 
 // The text symbol of each record for map_symbols: from the metadata's
