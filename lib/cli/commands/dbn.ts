@@ -22,6 +22,7 @@ import { ZstdCompressStream } from '../../zstd.js';
 import { action, CliError, stdoutGone, wholeNumber, writeOut } from '../util.js';
 import { metadataJson } from '../metadata-json.js';
 import { parquetOutput } from './dbn-parquet.js';
+import { SPLIT_BY, writeSplit, type PartOutput, type SplitBy } from '../split.js';
 
 type Encoding = 'csv' | 'tsv' | 'json' | 'dbn' | 'fragment' | 'parquet';
 
@@ -43,7 +44,10 @@ interface DbnFlags {
   omitHeader?: boolean;
   upgrade?: boolean;
   inputFragment?: boolean;
+  inputZstdFragment?: boolean;
   inputDbnVersion?: 1 | 2 | 3;
+  outputPattern?: string;
+  splitBy?: SplitBy;
 }
 
 const ENCODING_FLAGS = ['json', 'csv', 'tsv', 'dbn', 'fragment', 'parquet'] as const;
@@ -52,7 +56,7 @@ const ENCODING_FLAGS = ['json', 'csv', 'tsv', 'dbn', 'fragment', 'parquet'] as c
 function outputEncoding(flags: DbnFlags): { encoding: Encoding; zstd: boolean } {
   const chosen = ENCODING_FLAGS.find((f) => flags[f]);
   if (chosen) return { encoding: chosen, zstd: flags.zstd ?? false };
-  const path = flags.output;
+  const path = flags.output ?? flags.outputPattern;
   if (path !== undefined) {
     const zstd = path.endsWith('.zst') || (flags.zstd ?? false);
     const base = path.endsWith('.zst') ? path.slice(0, -4) : path;
@@ -69,7 +73,7 @@ function outputEncoding(flags: DbnFlags): { encoding: Encoding; zstd: boolean } 
 function decoderOptions(flags: DbnFlags): DecoderOptions {
   return {
     upgradePolicy: flags.upgrade ? 'upgrade' : 'as-is',
-    ...(flags.inputFragment ? { fragment: { version: flags.inputDbnVersion ?? 3 } } : {}),
+    ...(flags.inputFragment || flags.inputZstdFragment ? { fragment: { version: flags.inputDbnVersion ?? 3 } } : {}),
   };
 }
 
@@ -151,17 +155,22 @@ function filterBatch(batch: RecordBatch, rtype: number | undefined, remaining: n
   return new RecordBatch(out.buffer, parts.length, batch.version, batch.tsOut);
 }
 
+interface ByteOutput {
+  write(b: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** Where the output goes: a file (refusing to overwrite without --force) or stdout. */
-async function openOutput(flags: DbnFlags): Promise<{ write(b: Uint8Array): Promise<void>; close(): Promise<void> }> {
-  if (flags.output === undefined) {
+async function openOutput(path: string | undefined, force: boolean): Promise<ByteOutput> {
+  if (path === undefined) {
     return { write: (b) => (b.length ? writeOut(b) : Promise.resolve()), close: async () => undefined };
   }
-  const stream: Writable = createWriteStream(flags.output, { flags: flags.force ? 'w' : 'wx' });
+  const stream: Writable = createWriteStream(path, { flags: force ? 'w' : 'wx' });
   try {
     await once(stream, 'open');
   } catch (e) {
     if ((e as { code?: string }).code === 'EEXIST') {
-      throw new CliError(`${flags.output} exists: pass --force to overwrite it`, 'FILE_EXISTS');
+      throw new CliError(`${path} exists: pass --force to overwrite it`, 'FILE_EXISTS');
     }
     throw e;
   }
@@ -183,13 +192,23 @@ async function run(files: string[], flags: DbnFlags): Promise<void> {
   const schema = flags.schema === undefined ? undefined : schemaFromName(flags.schema);
   if (flags.schema !== undefined && schema === undefined) throw new CliError(`unknown schema "${flags.schema}"`, 'USAGE');
   const { metadata, source } = await openInputs(files, flags);
-  const out = await openOutput(flags);
   const limit = flags.limit ?? Infinity;
   const effective: Metadata | undefined = metadata && {
     ...metadata,
     ...(flags.schema !== undefined ? { schema: flags.schema } : {}),
     ...(flags.limit !== undefined ? { limit: metadata.limit === 0n || BigInt(flags.limit) < metadata.limit ? BigInt(flags.limit) : metadata.limit } : {}),
   };
+  if ((flags.splitBy === undefined) !== (flags.outputPattern === undefined)) {
+    throw new CliError('--split-by and --output-pattern go together', 'USAGE');
+  }
+  if (flags.splitBy) {
+    if (flags.metadata) throw new CliError('--metadata cannot be split', 'USAGE');
+    if (encoding === 'parquet') throw new CliError('--split-by writes CSV, TSV, JSON lines, DBN or fragments, not Parquet', 'USAGE');
+    const batches = limited(source, schema === undefined ? undefined : rtypeForSchema(schema), limit);
+    await writeSplit(batches, effective, flags.splitBy, flags.outputPattern!, (path, md) => openPart(path, md, encoding, zstd, flags));
+    return;
+  }
+  const out = await openOutput(flags.output, flags.force ?? false);
   const compressor = zstd && (encoding === 'fragment' || flags.metadata) ? new ZstdCompressStream() : undefined;
   const emit = (b: Uint8Array) => out.write(compressor ? compressor.write(b) : b);
 
@@ -210,19 +229,8 @@ async function run(files: string[], flags: DbnFlags): Promise<void> {
     }
     if (dbn) await out.write(dbn.end());
   } else {
-    const text = new TextOutput({
-      format: encoding,
-      prettyPx: flags.pretty ?? false,
-      prettyTs: flags.pretty ?? false,
-      mapSymbols: flags.mapSymbols ?? false,
-      header: !flags.omitHeader,
-      indent: flags.pretty ?? false,
-      filterSchema: false,
-      compression: zstd ? 'zstd' : 'none',
-      ...(flags.schema !== undefined ? { schema: flags.schema } : {}),
-      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
-    });
-    if (encoding !== 'json' && effective && effective.schema === null && flags.schema === undefined) {
+    const text = textOutput(encoding, zstd, flags);
+    if (encoding !== 'json' && effective && effective.schema === null && flags.schema === undefined && !flags.mapSymbols) {
       throw new CliError("can't encode a CSV with mixed schemas: pass --schema to keep one", 'MIXED_SCHEMAS');
     }
     for await (const batch of source.batches()) {
@@ -233,6 +241,56 @@ async function run(files: string[], flags: DbnFlags): Promise<void> {
   }
   if (compressor) await out.write(compressor.end());
   await out.close();
+}
+
+/** The text encoder of the flags; with --map-symbols, CSV rows of other schemas keep their own columns, as the dbn CLI writes them. */
+function textOutput(encoding: 'csv' | 'tsv' | 'json', zstd: boolean, flags: DbnFlags, split = false): TextOutput {
+  return new TextOutput({
+    format: encoding,
+    prettyPx: flags.pretty ?? false,
+    prettyTs: flags.pretty ?? false,
+    mapSymbols: flags.mapSymbols ?? false,
+    header: !flags.omitHeader,
+    indent: flags.pretty ?? false,
+    filterSchema: false,
+    mixedSchemas: flags.mapSymbols ?? false,
+    compression: zstd ? 'zstd' : 'none',
+    // A split's records are already filtered and limited.
+    ...(flags.schema !== undefined && !split ? { schema: flags.schema } : {}),
+    ...(flags.limit !== undefined && !split ? { limit: flags.limit } : {}),
+  });
+}
+
+/** The records of the inputs, of one rtype when --schema is given, at most `limit`. */
+async function* limited(source: BatchSource, rtype: number | undefined, limit: number): AsyncGenerator<RecordBatch> {
+  let remaining = limit;
+  for await (const batch of source.batches()) {
+    const kept = filterBatch(batch, rtype, remaining);
+    remaining -= kept.count;
+    yield kept;
+    if (remaining <= 0) return;
+  }
+}
+
+/** The output of one part of a split: its own file, in the chosen encoding, with its own metadata. */
+async function openPart(path: string, metadata: Metadata | undefined, encoding: Exclude<Encoding, 'parquet'>, zstd: boolean, flags: DbnFlags): Promise<PartOutput> {
+  const out = await openOutput(path, flags.force ?? false);
+  if (encoding === 'dbn') {
+    const dbn = newDbnEncoder(metadata, zstd);
+    return { write: (b) => out.write(dbn.write(b)), close: async () => (await out.write(dbn.end()), await out.close()) };
+  }
+  if (encoding === 'fragment') {
+    const compressor = zstd ? new ZstdCompressStream() : undefined;
+    return {
+      write: (b) => out.write(compressor ? compressor.write(b.bytes()) : b.bytes()),
+      close: async () => (compressor && (await out.write(compressor.end())), await out.close()),
+    };
+  }
+  const text = textOutput(encoding, zstd, flags, true);
+  return {
+    write: (b) => out.write(text.encode(b, metadata)),
+    close: async () => (await out.write(text.finish(metadata)), await out.close()),
+  };
 }
 
 function newDbnEncoder(metadata: Metadata | undefined, zstd: boolean): DbnEncoder {
@@ -264,13 +322,16 @@ export function register(program: Command): void {
     .option('-f, --force', 'overwrite the output file if it exists')
     .option('-z, --zstd', 'compress the output with zstd')
     .addOption(new Option('-p, --pretty', 'decimal prices, ISO 8601 timestamps and indented JSON').conflicts(['dbn', 'fragment']))
-    .addOption(new Option('-s, --map-symbols', 'add a symbol column/key from the metadata mappings').conflicts(['dbn', 'fragment', 'inputFragment']))
+    .addOption(new Option('-s, --map-symbols', 'add a symbol column/key from the metadata mappings').conflicts(['dbn', 'fragment', 'inputFragment', 'inputZstdFragment']))
     .addOption(new Option('-m, --metadata', 'print the metadata as JSON instead of the records').conflicts(['csv', 'tsv', 'dbn', 'fragment', 'inputFragment']))
     .addOption(new Option('-l, --limit <n>', 'stop after n records').argParser(wholeNumber))
     .option('--schema <name>', 'keep only the records of this schema (allows CSV of mixed data)')
     .addOption(new Option('--omit-header', 'no CSV/TSV header row').conflicts(['json', 'dbn', 'fragment']))
     .option('-u, --upgrade', 'upgrade DBN v1/v2 records to v3 (default: as they are)')
-    .option('--input-fragment', 'the input is a DBN fragment (records without metadata)')
+    .addOption(new Option('--input-fragment', 'the input is a DBN fragment (records without metadata)').conflicts('inputZstdFragment'))
+    .option('--input-zstd-fragment', 'the input is a zstd-compressed DBN fragment')
+    .addOption(new Option('-O, --output-pattern <pattern>', 'with --split-by: the output paths, with {symbol}, {schema} or {date} in them').conflicts('output'))
+    .addOption(new Option('-S, --split-by <what>', 'split the output into files by symbol, schema, day, week (from Sunday) or month').choices(SPLIT_BY))
     .addOption(
       new Option('--input-dbn-version <n>', 'DBN version of fragment input (default 3)')
         .argParser((v) => {
