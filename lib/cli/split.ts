@@ -139,10 +139,10 @@ export async function writeSplit(
         await out.write(new RecordBatch(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), group.records.length, batch.version, batch.tsOut));
       }
     }
-  } finally {
-    // Every part is ended even after a failure, so no file is left open.
-    const closing = await Promise.allSettled([...parts.values()].map((p) => p.close()));
-    const failed = closing.find((c): c is PromiseRejectedResult => c.status === 'rejected');
-    if (failed) throw failed.reason;
+  } catch (err) {
+    // Every part is ended even after a failure, so no file is left open; the first failure is the one reported.
+    await Promise.allSettled([...parts.values()].map((p) => p.close()));
+    throw err;
   }
+  for (const part of parts.values()) await part.close();
 }
