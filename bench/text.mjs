@@ -3,7 +3,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { DbnStore, writeDbnFile } from '../dist/lib/index.js';
+import { DbnStore, writeCsv, writeDbnFile, writeJson } from '../dist/lib/index.js';
 import { BENCH_DIR, T0, mboFile, mboRecords, measure } from './synthetic.mjs';
 
 const RECORDS = 10_000_000;
@@ -51,6 +51,9 @@ function nullSink() {
   return sink;
 }
 
+/** The store as a plain batch source, so the text is encoded batch by batch on the JS thread. */
+const batchSource = (store) => ({ metadata: store.metadata, batches: () => store.batches() });
+
 export async function benchText() {
   const store = DbnStore.fromFile(await mappedFile());
   const decodeOnly = () => {
@@ -64,6 +67,9 @@ export async function benchText() {
     ['CSV pretty_px + pretty_ts + map_symbols (the defaults)', () => store.toCsv(nullSink())],
     ['JSON lines plain', () => store.toJson(nullSink(), PLAIN)],
     ['JSON lines pretty_px + pretty_ts + map_symbols (the defaults)', () => store.toJson(nullSink())],
+    // The same records as batches encoded on the JS thread: the path of getRange, live and stream sources.
+    ['CSV plain, batches encoded on the JS thread', () => writeCsv(batchSource(store), nullSink(), PLAIN)],
+    ['JSON lines plain, batches encoded on the JS thread', () => writeJson(batchSource(store), nullSink(), PLAIN)],
   ];
   const results = [];
   for (const [name, fn] of runs) results.push(await measure(`text: ${name}`, fn, 1));
