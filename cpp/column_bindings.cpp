@@ -84,7 +84,7 @@ class NativeColumnBuilder : public Napi::ObjectWrap<NativeColumnBuilder> {
                         Method<T, &T::Skipped>("skipped"), Method<T, &T::Reserve>("reserve"), Method<T, &T::LayoutName>("layout")});
   }
 
-  // new NativeColumnBuilder({ rtype, prettyPx, mapSymbols, tsOut, schema?, version }, metadata | null)
+  // new NativeColumnBuilder({ rtype, prettyPx, mapSymbols, tsOut, fields?, schema?, version }, metadata | null)
   explicit NativeColumnBuilder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<T>{info} {
     try {
       const auto o = info[0].As<Napi::Object>();
@@ -93,6 +93,10 @@ class NativeColumnBuilder : public Napi::ObjectWrap<NativeColumnBuilder> {
       opts.pretty_px = Flag(o, "prettyPx");
       opts.map_symbols = Flag(o, "mapSymbols");
       opts.ts_out = Flag(o, "tsOut");
+      if (o.Has("fields") && o.Get("fields").IsArray()) {
+        const auto fields = o.Get("fields").As<Napi::Array>();
+        for (std::uint32_t i = 0; i < fields.Length(); ++i) opts.fields.push_back(fields.Get(i).ToString().Utf8Value());
+      }
       std::optional<Metadata> metadata;
       if (info.Length() > 1 && info[1].IsObject()) metadata = MetadataFromJs(info[1].As<Napi::Object>());
       builder_ = std::make_unique<ColumnBuilder>(opts, metadata ? &*metadata : nullptr);

@@ -180,37 +180,56 @@ function takeArrowBatch(arrow: Arrow, builder: NativeColumnBuilder, schema: Arro
 function columnData(arrow: Arrow, type: ArrowNs.DataType, info: NativeColumnInfo, buffer: ArrayBuffer, rows: number, dictionary: ArrowNs.Vector<ArrowNs.Utf8>): ArrowNs.Data {
   if (arrow.DataType.isDictionary(type)) {
     const codes = new Int32Array(buffer);
-    const valid = validity(rows, (i) => codes[i]! >= 0);
-    return arrow.makeData({ type, length: rows, data: codes, dictionary, ...valid });
+    return arrow.makeData({ type, length: rows, data: codes, dictionary, ...validity(rows, codesInvalid(codes, rows)) });
   }
   if (arrow.DataType.isUtf8(type)) return utf8Data(arrow, type as ArrowNs.Utf8, new Uint8Array(buffer), rows, info.width);
   if (arrow.DataType.isFloat(type)) {
     const values = new Float64Array(buffer);
-    return arrow.makeData({ type: type as ArrowNs.Float64, length: rows, data: values, ...validity(rows, (i) => !Number.isNaN(values[i])) });
+    return arrow.makeData({ type: type as ArrowNs.Float64, length: rows, data: values, ...validity(rows, nanRows(values, rows)) });
   }
   if (arrow.DataType.isTimestamp(type)) {
-    // UNDEF_TIMESTAMP (2^64-1) is null; both 32-bit halves are all ones.
-    const halves = new Uint32Array(buffer);
-    const valid = validity(rows, (i) => halves[2 * i] !== 0xffffffff || halves[2 * i + 1] !== 0xffffffff);
+    const valid = validity(rows, undefTimestampRows(new Uint32Array(buffer), rows));
     return arrow.makeData({ type: type as ArrowNs.TimestampNanosecond, length: rows, data: new BigInt64Array(buffer), ...valid });
   }
   const Ctor = (type as ArrowNs.Int).ArrayType as unknown as new (b: ArrayBuffer) => ArrowNs.Int['TArray'];
   return arrow.makeData({ type: type as ArrowNs.Int, length: rows, data: new Ctor(buffer) });
 }
 
-/** A validity bitmap when some row is null; none (all valid) otherwise. */
-function validity(rows: number, isValid: (row: number) => boolean): { nullCount: number; nullBitmap?: Uint8Array } {
-  let bitmap: Uint8Array | undefined;
-  let nulls = 0;
-  for (let i = 0; i < rows; i++) {
-    if (isValid(i)) continue;
-    if (!bitmap) {
-      bitmap = new Uint8Array((rows + 7) >> 3).fill(0xff);
-    }
-    bitmap[i >> 3]! &= ~(1 << (i & 7));
-    nulls++;
+// The null rows of a column, found by one tight loop per column type.
+function codesInvalid(codes: Int32Array, rows: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < rows; i++) if (codes[i]! < 0) out.push(i);
+  return out;
+}
+
+function nanRows(values: Float64Array, rows: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < rows; i++) if (values[i] !== values[i]) out.push(i);
+  return out;
+}
+
+/** Rows holding UNDEF_TIMESTAMP (2^64-1): both 32-bit halves all ones. */
+function undefTimestampRows(halves: Uint32Array, rows: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < rows; i++) if ((halves[2 * i]! & halves[2 * i + 1]!) === -1) out.push(i); // & gives a signed int32
+  return out;
+}
+
+/** Whether every byte is a non-NUL ASCII character. */
+function allAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 0 || b >= 0x80) return false;
   }
-  return bitmap ? { nullCount: nulls, nullBitmap: bitmap } : { nullCount: 0 };
+  return true;
+}
+
+/** A validity bitmap clearing the `nulls` rows; none (all valid) when there are none. */
+function validity(rows: number, nulls: number[]): { nullCount: number; nullBitmap?: Uint8Array } {
+  if (nulls.length === 0) return { nullCount: 0 };
+  const bitmap = new Uint8Array((rows + 7) >> 3).fill(0xff);
+  for (const i of nulls) bitmap[i >> 3]! &= ~(1 << (i & 7));
+  return { nullCount: nulls.length, nullBitmap: bitmap };
 }
 
 /**
@@ -220,6 +239,11 @@ function validity(rows: number, isValid: (row: number) => boolean): { nullCount:
  */
 function utf8Data(arrow: Arrow, type: ArrowNs.Utf8, bytes: Uint8Array, rows: number, width: number): ArrowNs.Data<ArrowNs.Utf8> {
   const offsets = new Int32Array(rows + 1);
+  if (width === 1 && allAscii(bytes)) {
+    // One ASCII character a row (the common case of char fields): the bytes are the UTF-8 values.
+    for (let r = 1; r <= rows; r++) offsets[r] = r;
+    return arrow.makeData({ type, length: rows, nullCount: 0, valueOffsets: offsets, data: bytes });
+  }
   const values = new Uint8Array(bytes.length * 2);
   let at = 0;
   for (let r = 0, base = 0; r < rows; r++, base += width) {

@@ -6,6 +6,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { RType, rtypeForSchema, schemaFromName } from '../generated/enums.js';
+import { LAYOUTS, LEVEL_LAYOUTS } from '../generated/records.js';
 import { CHARS } from '../records/base.js';
 import { native } from '../native.js';
 import { RecordBatch } from './batch.js';
@@ -185,6 +186,7 @@ export function newBuilder(rtype: number, first: RecordBatch | undefined, option
     tsOut: first?.tsOut ?? options.metadata?.ts_out ?? false,
     version: first?.version ?? 3,
     ...(schemaId === undefined ? {} : { schema: schemaId }),
+    ...(options.fields?.length ? { fields: options.fields } : {}),
   };
   return new Builder(nativeOptions, options.mapSymbols && options.metadata ? metadataToNative(options.metadata) : null);
 }
@@ -192,11 +194,10 @@ export function newBuilder(rtype: number, first: RecordBatch | undefined, option
 /** The builder's rows as JS columns (the rows are dropped from the builder). @internal */
 export function takeColumns(builder: NativeColumnBuilder, options: ColumnsOptions): { layout: string; count: number; columns: Record<string, AnyColumn> } {
   const infos = builder.columns();
-  if (options.fields) {
-    const unknown = options.fields.filter((f) => !infos.some((c) => c.name === f));
-    if (unknown.length && infos.length) {
-      throw new InvalidArgumentError(`no field ${unknown.join(', ')} in ${builder.layout()}; it has ${infos.map((s) => s.name).join(', ')}`);
-    }
+  if (options.fields && builder.layout() !== '') {
+    const names = columnNames(builder.layout(), options);
+    const unknown = options.fields.filter((f) => !names.includes(f));
+    if (unknown.length) throw new InvalidArgumentError(`no field ${unknown.join(', ')} in ${builder.layout()}; it has ${names.join(', ')}`);
   }
   const wanted = options.fields ? infos.map((info) => options.fields!.includes(info.name)) : undefined;
   const { rows, buffers, symbols } = builder.take(wanted);
@@ -206,6 +207,31 @@ export function takeColumns(builder: NativeColumnBuilder, options: ColumnsOption
     if (buffer) columns[info.name] = toJsColumn(info, buffer, rows, symbols, options.timestamps ?? 'bigint');
   });
   return { layout: builder.layout(), count: rows, columns };
+}
+
+/** Every column name of a layout, in order (as columns_fields.hpp lists them). */
+function columnNames(layoutName: string, options: ColumnsOptions): string[] {
+  const layout = LAYOUTS.find((l) => l.name === layoutName);
+  const names: string[] = [];
+  for (const field of layout?.fields ?? []) {
+    if (field.type === 'pad') continue;
+    if (field.type === 'header') {
+      names.push('ts_event', 'rtype', 'publisher_id', 'instrument_id');
+    } else if (field.type === 'levels') {
+      const level = LEVEL_LAYOUTS.find((l) => l.name === field.of)!;
+      for (let i = 0; i < field.count!; i++) {
+        for (const lf of level.fields) {
+          const [side, what] = lf.name.split('_') as [string, string];
+          if (lf.type !== 'pad') names.push(`${side}_${what}_${String(i).padStart(2, '0')}`);
+        }
+      }
+    } else {
+      names.push(field.name);
+    }
+  }
+  if (options.metadata?.ts_out) names.push('ts_out');
+  if (options.mapSymbols) names.push('symbol');
+  return names;
 }
 
 function toJsColumn(info: NativeColumnInfo, buffer: ArrayBuffer, rows: number, symbols: string[], timestamps: 'bigint' | 'date' | 'iso'): AnyColumn {

@@ -4,6 +4,7 @@
 
 #include "databento/column_builder.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -85,6 +86,11 @@ void ColumnBuilder::SetLayout(text::Layout layout) {
                         static_cast<std::uint16_t>(text::LayoutSize(layout)), 8});
   }
   if (options_.map_symbols) columns_.push_back({"symbol", columns::Kind::Str, ColumnOut::SymbolCode, 0, 4});
+  if (!options_.fields.empty()) {
+    std::erase_if(columns_, [&](const ColumnInfo& c) {
+      return std::find(options_.fields.begin(), options_.fields.end(), c.name) == options_.fields.end();
+    });
+  }
   data_.resize(columns_.size());
   Reserve(reserve_rows_);
 }

@@ -80,6 +80,12 @@ TEST("columns: MBO fixture values, layout order") {
   CHECK(b.At<std::uint8_t>("flags", 0) == 128);
   CHECK(b.At<std::int32_t>("ts_in_delta", 0) == 22993);
   CHECK(b.At<std::uint32_t>("sequence", 0) == 1170352);
+  // Only the fields asked for, in layout order.
+  ColumnBuilderOptions some;
+  some.fields = {"ts_recv", "price"};
+  const Built two = BuildFile("test_data.mbo.v3.dbn.zst", some, 0xA0);
+  CHECK(two.columns.size() == 2 && two.columns[0].name == "price" && two.columns[1].name == "ts_recv");
+  CHECK(two.At<std::int64_t>("price", 0) == 3722750000000LL);
 }
 
 TEST("columns: pretty prices, symbols by the index timestamp's day") {

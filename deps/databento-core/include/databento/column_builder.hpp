@@ -18,6 +18,8 @@ struct ColumnBuilderOptions {
   bool pretty_px{false};    // price columns as float64 (÷1e9, UNDEF_PRICE → NaN)
   bool map_symbols{false};  // append a `symbol` column: int32 codes into Symbols()
   bool ts_out{false};       // records carry the gateway's ts_out suffix: a `ts_out` column
+  // Build only these columns (by name; empty: all), so unwanted ones cost nothing.
+  std::vector<std::string> fields;
 };
 
 // How one output column is filled.
