@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DbnStore } from '../lib/index.js';
+import { arrowBatches, DbnEncoder, DbnStore, RecordBatch, toArrowTable, writeArrowIpc } from '../lib/index.js';
 import { checkTable } from './arrow-check.js';
 import { ALL_FIXTURES, fixturePath } from './fixtures.js';
 
@@ -107,5 +107,45 @@ describe('Arrow IPC', () => {
     const rows = await store.toArrowIpc(sink, { format: 'stream' });
     expect(sink.writableEnded).toBe(false);
     expect(tableFromIPC(Buffer.concat(chunks)).numRows).toBe(rows);
+  });
+
+  it('symbols new in later batches travel as dictionary deltas, in both formats', async () => {
+    // Six MBO records of instruments 1, 2, 3, 1, 2, 3, each mapped to its own symbol.
+    const day = 1_700_000_000_000_000_000n;
+    const bytes = new Uint8Array(6 * 56);
+    const dv = new DataView(bytes.buffer);
+    for (let i = 0; i < 6; i++) {
+      dv.setUint8(i * 56, 14);
+      dv.setUint8(i * 56 + 1, 0xa0);
+      dv.setUint32(i * 56 + 4, 1 + (i % 3), true);
+      dv.setBigUint64(i * 56 + 8, day + BigInt(i), true);
+      dv.setBigUint64(i * 56 + 40, day + BigInt(i), true);
+    }
+    const date = new Date(Number(day / 1_000_000n)).toISOString().slice(0, 10);
+    const next = new Date(Number(day / 1_000_000n) + 86_400_000).toISOString().slice(0, 10);
+    const metadata = {
+      dataset: 'GLBX.MDP3',
+      schema: 'mbo',
+      start: day,
+      stype_in: 'raw_symbol',
+      stype_out: 'instrument_id',
+      symbols: ['A', 'B', 'C'],
+      mappings: ['A', 'B', 'C'].map((sym, i) => ({ raw_symbol: sym, intervals: [{ start_date: date, end_date: next, symbol: String(i + 1) }] })),
+    };
+    // A source of one record a batch, as a live client may deliver them.
+    const md = DbnStore.fromBytes(DbnEncoder.encode(metadata, bytes)).metadata;
+    const source = { metadata: md, batches: () => Array.from({ length: 6 }, (_, i) => new RecordBatch(bytes.slice(i * 56, i * 56 + 56).buffer, 1, 3, false)) };
+    const want = ['A', 'B', 'C', 'A', 'B', 'C'];
+    const batches = [];
+    for await (const b of arrowBatches(source, { batchRows: 1 })) batches.push(b);
+    expect(batches.map((b) => b.getChild('symbol')!.data[0]!.dictionary!.length)).toEqual([1, 2, 3, 3, 3, 3]);
+    expect((await toArrowTable(source, { batchRows: 1 })).getChild('symbol')!.toArray()).toEqual(want);
+    for (const format of ['file', 'stream'] as const) {
+      const sink = new PassThrough();
+      const chunks: Buffer[] = [];
+      sink.on('data', (c: Buffer) => chunks.push(c));
+      await writeArrowIpc(source, sink, { format, batchRows: 1 });
+      expect(tableFromIPC(Buffer.concat(chunks)).getChild('symbol')!.toArray(), format).toEqual(want);
+    }
   });
 });
