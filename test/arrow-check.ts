@@ -20,7 +20,7 @@ function cell(vec: Vector, i: number): unknown {
   if (DataType.isTimestamp(vec.type)) {
     let at = i;
     for (const d of vec.data) {
-      if (at < d.length) return BigInt.asUintN(64, (d.values as BigInt64Array)[d.offset + at]!);
+      if (at < d.length) return BigInt.asUintN(64, (d.values as BigInt64Array)[at]!); // a slice's values start at its offset
       at -= d.length;
     }
   }

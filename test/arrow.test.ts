@@ -38,6 +38,7 @@ describe('store.toArrow against the record views', () => {
         for (const rtype of rtypes) {
           const recs = all.filter((r) => r.rtype === rtype);
           const table = await store.toArrow({ rtype, batchRows: 3 });
+          expect(table.batches.every((b) => b.numRows <= 3)).toBe(true);
           checkTable(table, recs, `${file} rtype ${rtype}`);
           const symbols = await jsonSymbols(store, rtype);
           if (symbols.length) expect(table.getChild('symbol')!.toArray(), file).toEqual(symbols);
@@ -136,6 +137,13 @@ describe('Arrow IPC', () => {
     const md = DbnStore.fromBytes(DbnEncoder.encode(metadata, bytes)).metadata;
     const source = { metadata: md, batches: () => Array.from({ length: 6 }, (_, i) => new RecordBatch(bytes.slice(i * 56, i * 56 + 56).buffer, 1, 3, false)) };
     const want = ['A', 'B', 'C', 'A', 'B', 'C'];
+    // Slices of one batch, put on the final dictionary, keep their nulls in place.
+    const withNull = bytes.slice();
+    new DataView(withNull.buffer).setUint32(4 * 56 + 4, 9, true); // instrument 9 has no symbol
+    const oneBatch = { metadata: md, batches: () => [new RecordBatch(withNull.buffer, 6, 3, false)] };
+    const sliced = await toArrowTable(oneBatch, { batchRows: 2 });
+    expect(sliced.batches.map((b) => b.numRows)).toEqual([2, 2, 2]);
+    expect(sliced.getChild('symbol')!.toArray()).toEqual(['A', 'B', 'C', 'A', null, 'C']);
     const batches = [];
     for await (const b of arrowBatches(source, { batchRows: 1 })) batches.push(b);
     expect(batches.map((b) => b.getChild('symbol')!.data[0]!.dictionary!.length)).toEqual([1, 2, 3, 3, 3, 3]);

@@ -29,7 +29,7 @@ export interface ArrowOptions {
   prettyTs?: boolean;
   /** A dictionary-encoded `symbol` column from the symbol mappings (null where unknown). Default true. */
   mapSymbols?: boolean;
-  /** Rows per Arrow record batch (default 65 536). */
+  /** At most this many rows per Arrow record batch (default 65 536). */
   batchRows?: number;
 }
 
@@ -53,7 +53,7 @@ export function checkArrowOptions(options: ArrowOptions): void {
 }
 
 /**
- * The records of one rtype as Arrow record batches of about `batchRows`
+ * The records of one rtype as Arrow record batches of at most `batchRows`
  * rows each: records are gathered into columns on a libuv worker thread,
  * so large inputs stream in bounded memory. The symbol dictionary grows
  * from batch to batch (earlier codes keep their meaning).
@@ -86,12 +86,21 @@ export async function* arrowBatches(source: BatchSource, options: ArrowOptions =
     const out = await flush(false);
     if (out && out.numRows > 0) {
       yielded = true;
-      yield out;
+      yield* slices(out, batchRows);
     }
   }
   const last = await flush(true);
   // The last batch, or an empty one so the schema is known.
-  if (last && (last.numRows > 0 || !yielded)) yield last;
+  if (last && (last.numRows > 0 || !yielded)) yield* slices(last, batchRows);
+}
+
+/** A batch as zero-copy slices of at most `rows` rows (DBN batches may hold more records than asked for). */
+function* slices(batch: ArrowNs.RecordBatch, rows: number): Generator<ArrowNs.RecordBatch> {
+  if (batch.numRows <= rows) {
+    yield batch;
+    return;
+  }
+  for (let at = 0; at < batch.numRows; at += rows) yield batch.slice(at, Math.min(at + rows, batch.numRows));
 }
 
 /** The records of one rtype as an Arrow `Table` (all in memory); see {@link arrowBatches}. */
@@ -269,8 +278,8 @@ function withFinalDictionary(arrow: Arrow, batches: ArrowNs.RecordBatch[]): Arro
     const children = batch.data.children.map((child, i) => {
       if (!arrow.DataType.isDictionary(child.type)) return child;
       const dictionary = last.data.children[i]!.dictionary!;
-      const { type, length, nullCount, nullBitmap, values } = child as ArrowNs.Data<ArrowNs.Dictionary<ArrowNs.Utf8, ArrowNs.Int32>>;
-      return arrow.makeData({ type, length, nullCount, ...(nullBitmap ? { nullBitmap } : {}), data: values, dictionary });
+      // The same buffers and offset (a slice keeps its validity bitmap whole), another dictionary.
+      return new arrow.Data(child.type, child.offset, child.length, child.nullCount, child.buffers, child.children, dictionary);
     });
     return new arrow.RecordBatch(batch.schema, arrow.makeData({ type: batch.data.type, length: batch.numRows, nullCount: 0, children }));
   });
