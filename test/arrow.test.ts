@@ -1,6 +1,6 @@
 // Arrow tables, IPC and Parquet checked field by field against the record
 // views, for every fixture schema (DBN v1, v2 and v3, as-is and upgraded).
-import { RecordBatchReader, tableFromIPC } from 'apache-arrow';
+import { DataType, RecordBatchReader, tableFromIPC } from 'apache-arrow';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,15 @@ describe('Arrow types', () => {
     const fixed = await store.toArrow({ prettyPx: false });
     expect(String(fixed.schema.fields.find((f) => f.name === 'price')!.type)).toBe('Int64');
     expect(fixed.getChild('price')!.get(0)).toBe(3722750000000n);
+    // Exact decimals: decimal128(38, 9) holding the fixed-point integer; undefined prices null.
+    const dec = await store.toArrow({ prettyPx: 'decimal' });
+    const price = dec.getChild('price')!;
+    expect(DataType.isDecimal(price.type) && [price.type.scale, price.type.precision]).toEqual([9, 38]);
+    const words = price.data[0]!.values as Uint32Array;
+    expect(BigInt(words[1]!) * 2n ** 32n + BigInt(words[0]!)).toBe(3722750000000n);
+    expect([words[2], words[3]]).toEqual([0, 0]);
+    const defs = await DbnStore.fromFile(fixturePath('test_data.definition.v3.dbn.zst')).toArrow({ prettyPx: 'decimal' });
+    expect(defs.getChild('strike_price')!.isValid(0)).toBe(false);
   });
 
   it('a missing peer dependency names the package', async () => {

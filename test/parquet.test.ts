@@ -80,6 +80,11 @@ describe('store.toParquet read back', () => {
     conn.closeSync();
     instance.closeSync();
     expect(codecs).toEqual([{ compression: 'ZSTD' }]);
+    const exact = join(dir, 'mbo-decimal.parquet');
+    await store.toParquet(exact, { prettyPx: 'decimal' });
+    const { types, rows: decimals } = await duckRows(exact);
+    expect(types.price).toBe('DECIMAL(38,9)');
+    expect(decimals.map((r) => String(r.price))).toEqual(['3722.75', '3723']);
   });
 
   it('bad options and paths are INVALID_ARGUMENT', async () => {

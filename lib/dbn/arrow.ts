@@ -23,8 +23,12 @@ export interface ArrowOptions {
   schema?: string;
   /** Take the records of this rtype (instead of a schema). */
   rtype?: number;
-  /** Prices as float64 (fixed-point ÷ 1e9, undefined prices null); else int64 fixed-point (1e-9 units). Default true. */
-  prettyPx?: boolean;
+  /**
+   * Prices as float64 (fixed-point ÷ 1e9; `true`, the default), as exact
+   * `decimal128(38, 9)` (`'decimal'`), or as int64 fixed-point in 1e-9 units
+   * (`false`). Undefined prices are null in the first two.
+   */
+  prettyPx?: boolean | 'decimal';
   /** Timestamps as `timestamp[ns, UTC]` (undefined ones null); else uint64 nanoseconds. Default true. */
   prettyTs?: boolean;
   /** A dictionary-encoded `symbol` column from the symbol mappings (null where unknown). Default true. */
@@ -43,8 +47,11 @@ export function loadArrow(): Promise<Arrow> {
 /** Checks Arrow options once, up front. @internal */
 export function checkArrowOptions(options: ArrowOptions): void {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options must be an object');
-  for (const key of ['prettyPx', 'prettyTs', 'mapSymbols'] as const) {
+  for (const key of ['prettyTs', 'mapSymbols'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new InvalidArgumentError(`${key} must be a boolean`);
+  }
+  if (options.prettyPx !== undefined && typeof options.prettyPx !== 'boolean' && options.prettyPx !== 'decimal') {
+    throw new InvalidArgumentError(`prettyPx must be a boolean or 'decimal', not ${String(options.prettyPx)}`);
   }
   const rows = options.batchRows;
   if (rows !== undefined && !(Number.isSafeInteger(rows) && rows >= 1 && rows <= 1 << 26)) {
@@ -119,7 +126,7 @@ function startBuilder(first: RecordBatch[], metadata: Metadata | undefined, opti
   if (choice.rtype === undefined) return undefined;
   // Only gateway messages so far: the data's rtype may still come.
   if (choice.from === 'first-record' && GATEWAY_RTYPES.has(choice.rtype) && !final) return undefined;
-  const columnsOptions = { prettyPx: options.prettyPx ?? true, mapSymbols: options.mapSymbols ?? true, ...(metadata ? { metadata } : {}) };
+  const columnsOptions = { prettyPx: (options.prettyPx ?? true) === true, mapSymbols: options.mapSymbols ?? true, ...(metadata ? { metadata } : {}) };
   return newBuilder(choice.rtype, first[0], columnsOptions, options.schema ?? metadata?.schema ?? undefined);
 }
 
@@ -132,9 +139,10 @@ interface SymbolDictionary {
 /** The Arrow type of each column (see {@link ArrowOptions}). */
 function arrowSchema(arrow: Arrow, infos: NativeColumnInfo[], options: ArrowOptions): ArrowNs.Schema {
   const prettyTs = options.prettyTs ?? true;
+  const decimal = options.prettyPx === 'decimal';
   const fields = infos.map((info, i) => {
-    const type = arrowType(arrow, info, prettyTs, i);
-    return new arrow.Field(info.name, type, nullable(info, prettyTs));
+    const type = decimal && info.type === 'price' ? new arrow.Decimal(9, 38, 128) : arrowType(arrow, info, prettyTs, i);
+    return new arrow.Field(info.name, type, nullable(info, prettyTs) || arrow.DataType.isDecimal(type));
   });
   return new arrow.Schema(fields);
 }
@@ -192,6 +200,7 @@ function columnData(arrow: Arrow, type: ArrowNs.DataType, info: NativeColumnInfo
     return arrow.makeData({ type, length: rows, data: codes, dictionary, ...validity(rows, codesInvalid(codes, rows)) });
   }
   if (arrow.DataType.isUtf8(type)) return utf8Data(arrow, type as ArrowNs.Utf8, new Uint8Array(buffer), rows, info.width);
+  if (arrow.DataType.isDecimal(type)) return decimalData(arrow, type as ArrowNs.Decimal, new Int32Array(buffer), rows);
   if (arrow.DataType.isFloat(type)) {
     const values = new Float64Array(buffer);
     return arrow.makeData({ type: type as ArrowNs.Float64, length: rows, data: values, ...validity(rows, nanRows(values, rows)) });
@@ -222,6 +231,23 @@ function undefTimestampRows(halves: Uint32Array, rows: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < rows; i++) if ((halves[2 * i]! & halves[2 * i + 1]!) === -1) out.push(i); // & gives a signed int32
   return out;
+}
+
+/** Fixed-point prices (int64 halves) as 128-bit decimals of scale 9: the same integer, sign-extended; UNDEF_PRICE null. */
+function decimalData(arrow: Arrow, type: ArrowNs.Decimal, halves: Int32Array, rows: number): ArrowNs.Data<ArrowNs.Decimal> {
+  const words = new Uint32Array(rows * 4);
+  const nulls: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    const lo = halves[2 * i]!;
+    const hi = halves[2 * i + 1]!;
+    if (hi === 0x7fffffff && lo === -1) nulls.push(i);
+    const sign = hi < 0 ? 0xffffffff : 0;
+    words[4 * i] = lo;
+    words[4 * i + 1] = hi;
+    words[4 * i + 2] = sign;
+    words[4 * i + 3] = sign;
+  }
+  return arrow.makeData({ type, length: rows, data: words, ...validity(rows, nulls) });
 }
 
 /** Whether every byte is a non-NUL ASCII character. */
