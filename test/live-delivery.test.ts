@@ -136,6 +136,24 @@ describe('record listeners', () => {
     expect(removedAfter).toBe(0);
     await client.close();
   });
+  it('removeAllListeners() leaves delivery working for a listener added afterwards', async () => {
+    const total = 20_000;
+    const gw = await gateway({ records: encodeMboRecords(total) });
+    const client = threaded(gw.port);
+    client.subscribe({ schema: 'mbo', symbols: 'A' });
+    client.on('batch', () => {});
+    client.removeAllListeners();
+    await client.start();
+    await sleep(200);  // JS holds what its queue allows, with no consumer
+    let n = 0;
+    await new Promise<void>((resolve) => {
+      client.on('record', () => {
+        if (++n === total) resolve();
+      });
+    });
+    expect(n).toBe(total);
+    await client.close();
+  });
 });
 
 describe('listener errors', () => {

@@ -140,14 +140,35 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     this.#native = this.#session.native;
     this.dataset = this.#session.dataset;
     this.symbolMap = this.#session.symbolMap;
+    this.#watchListeners();
+  }
+
+  // A listener added for records starts delivery; any change to the 'record'
+  // listeners retakes their copy (see #recordListeners).
+  readonly #onNewListener = (event: string | symbol): void => {
+    if (event === 'record') this.#recordSnapshot = undefined;
+    if (event === 'batch' || event === 'record') this.#schedule();
+  };
+  readonly #onRemoveListener = (event: string | symbol): void => {
+    if (event === 'record') this.#recordSnapshot = undefined;
+  };
+
+  #watchListeners(): void {
     // Typed emitters leave 'newListener' out of their event map.
-    (this as EventEmitter).on('newListener', (event: string | symbol) => {
-      if (event === 'record') this.#recordSnapshot = undefined;
-      if (event === 'batch' || event === 'record') this.#schedule();
-    });
-    (this as EventEmitter).on('removeListener', (event: string | symbol) => {
-      if (event === 'record') this.#recordSnapshot = undefined;
-    });
+    const emitter = this as EventEmitter;
+    if (!emitter.listeners('newListener').includes(this.#onNewListener)) emitter.on('newListener', this.#onNewListener);
+    if (!emitter.listeners('removeListener').includes(this.#onRemoveListener)) emitter.on('removeListener', this.#onRemoveListener);
+  }
+
+  /**
+   * As EventEmitter's `removeAllListeners`; the client keeps its own watch on
+   * listeners, so one added afterwards still starts delivery.
+   */
+  override removeAllListeners(...args: Parameters<EventEmitter<LiveThreadedEvents>['removeAllListeners']>): this {
+    super.removeAllListeners(...args);
+    this.#recordSnapshot = undefined;
+    this.#watchListeners();
+    return this;
   }
 
   /**
