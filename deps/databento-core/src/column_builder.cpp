@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "databento/dbn_error.hpp"
+#include "record_length.hpp"
 #include "databento/enums.hpp"
 
 namespace databento {
@@ -106,11 +107,7 @@ std::size_t ColumnBuilder::Append(const std::uint8_t* data, std::size_t size) {
   std::size_t last_len = 0;
   for (std::size_t off = 0; off < size;) {
     const std::uint8_t* rec = data + off;
-    const std::size_t len = size - off < 16 ? 0 : std::size_t{rec[0]} * 4;
-    if (len < 16 + suffix || len > size - off) {
-      throw DbnError{DbnErrorCode::BadRecordLength,
-                     "malformed record at byte " + std::to_string(off) + " of the batch to convert"};
-    }
+    const std::size_t len = CheckedRecordLength(data, size, off, suffix, "to convert");
     off += len;
     const std::uint8_t rtype = rec[1];
     if (rtype == kSymbolMappingRType && options_.map_symbols) symbol_map_.OnSymbolMapping(rec, len - suffix);

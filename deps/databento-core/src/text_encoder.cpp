@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "databento/dbn_error.hpp"
+#include "record_length.hpp"
 #include "databento/records.hpp"
 #include "text_writers.hpp"
 
@@ -195,11 +196,7 @@ std::size_t TextEncoder::Encode(const std::uint8_t* data, std::size_t size, std:
   Layout layout = Layout::None;
   while (off < size && encoded < limit) {
     const std::uint8_t* rec = data + off;
-    const std::size_t len = size - off < 16 ? 0 : std::size_t{rec[0]} * 4;
-    if (len < 16 + suffix || len > size - off) {
-      throw DbnError{DbnErrorCode::BadRecordLength,
-                     "malformed record at byte " + std::to_string(off) + " of the batch to encode"};
-    }
+    const std::size_t len = CheckedRecordLength(data, size, off, suffix, "to encode");
     off += len;
     const std::uint8_t rtype = rec[1];
     if (rtype == kSymbolMappingRType && options_.map_symbols) {
