@@ -4,21 +4,25 @@
 
 namespace databento {
 
-BatchQueue::BatchQueue(std::size_t max_batches) : max_batches_{max_batches < 1 ? 1 : max_batches} {}
-
-bool BatchQueue::PushBatch(std::vector<std::uint8_t>& buf, const RecordBatchInfo& info) {
+std::optional<BatchSlot> BatchQueue::Acquire() {
   std::unique_lock lock{mu_};
-  room_.wait(lock, [&] { return stopped_ || batches_ < max_batches_; });
-  if (stopped_) return false;
+  slot_freed_.wait(lock, [&] { return stopped_ || !free_.empty(); });
+  if (stopped_) return std::nullopt;
+  const BatchSlot slot = free_.back();
+  free_.pop_back();
+  return slot;
+}
+
+bool BatchQueue::PushBatch(const BatchSlot& slot, const RecordBatchInfo& info) {
+  std::lock_guard lock{mu_};
+  if (stopped_) {
+    free_.push_back(slot);
+    return false;
+  }
   Item item;
   item.kind = Kind::Batch;
-  item.data = std::move(buf);
+  item.slot = slot;
   item.info = info;
-  buf.clear();
-  if (!spare_.empty()) {
-    buf = std::move(spare_.back());
-    spare_.pop_back();
-  }
   items_.push_back(std::move(item));
   ++batches_;
   WakeLocked();
@@ -31,9 +35,17 @@ void BatchQueue::Push(Item item) {
   WakeLocked();
 }
 
+void BatchQueue::Lend(const BatchSlot& slot) {
+  {
+    std::lock_guard lock{mu_};
+    free_.push_back(slot);
+  }
+  slot_freed_.notify_one();
+}
+
 std::optional<BatchQueue::Item> BatchQueue::Pop() {
   std::optional<Item> out;
-  bool freed_room = false;
+  bool freed = false;
   {
     std::lock_guard lock{mu_};
     while (!items_.empty()) {
@@ -41,9 +53,9 @@ std::optional<BatchQueue::Item> BatchQueue::Pop() {
       items_.pop_front();
       if (item.kind == Kind::Batch) {
         --batches_;
-        freed_room = true;
         if (stopped_) {
-          if (spare_.size() < kMaxSpare) spare_.push_back(std::move(item.data));
+          free_.push_back(item.slot);
+          freed = true;
           continue;
         }
       } else if (item.kind == Kind::Metadata && stopped_) {
@@ -54,13 +66,13 @@ std::optional<BatchQueue::Item> BatchQueue::Pop() {
     }
     if (!out) armed_ = true;
   }
-  if (freed_room) room_.notify_one();
+  if (freed) slot_freed_.notify_one();
   return out;
 }
 
-void BatchQueue::Recycle(std::vector<std::uint8_t> buf) {
+void BatchQueue::DropFreeSlots() {
   std::lock_guard lock{mu_};
-  if (spare_.size() < kMaxSpare && !buf.empty()) spare_.push_back(std::move(buf));
+  free_.clear();
 }
 
 void BatchQueue::Stop() {
@@ -68,7 +80,7 @@ void BatchQueue::Stop() {
     std::lock_guard lock{mu_};
     stopped_ = true;
   }
-  room_.notify_all();
+  slot_freed_.notify_all();
 }
 
 bool BatchQueue::Stopped() const {
@@ -78,8 +90,8 @@ bool BatchQueue::Stopped() const {
 
 void BatchQueue::Reset(Wake wake) {
   std::lock_guard lock{mu_};
-  for (auto& item : items_) {
-    if (item.kind == Kind::Batch && spare_.size() < kMaxSpare) spare_.push_back(std::move(item.data));
+  for (const auto& item : items_) {
+    if (item.kind == Kind::Batch) free_.push_back(item.slot);
   }
   items_.clear();
   batches_ = 0;
@@ -95,6 +107,11 @@ void BatchQueue::ClearWake() {
 std::size_t BatchQueue::QueuedBatches() const {
   std::lock_guard lock{mu_};
   return batches_;
+}
+
+std::size_t BatchQueue::FreeSlots() const {
+  std::lock_guard lock{mu_};
+  return free_.size();
 }
 
 void BatchQueue::WakeLocked() {

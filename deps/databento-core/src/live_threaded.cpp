@@ -46,8 +46,36 @@ bool LiveThreaded::Joinable() const {
   return thread_.joinable();
 }
 
+namespace {
+
+// Gives an acquired slot back unless it was handed over with a batch.
+class SlotGuard {
+ public:
+  SlotGuard(const LiveThreaded::Callbacks& cb, const BatchSlot& slot) : cb_{cb}, slot_{slot} {}
+  SlotGuard(const SlotGuard&) = delete;
+  SlotGuard& operator=(const SlotGuard&) = delete;
+  ~SlotGuard() {
+    if (held_ && cb_.unused) cb_.unused(slot_);
+  }
+  void HandedOver() { held_ = false; }
+
+ private:
+  const LiveThreaded::Callbacks& cb_;
+  BatchSlot slot_;
+  bool held_{true};
+};
+
+}  // namespace
+
 void LiveThreaded::Run(const Callbacks& cb, bool reconnect_first) {
-  std::vector<std::uint8_t> batch;
+  // Without an `acquire` callback: one buffer of the thread's own, which
+  // keeps its full size (a quiet feed must not zero-fill 64 KiB per record).
+  std::vector<std::uint8_t> own;
+  auto next_slot = [&]() -> std::optional<BatchSlot> {
+    if (cb.acquire) return cb.acquire();
+    if (own.size() < batch_bytes_) own.resize(batch_bytes_);
+    return BatchSlot{own.data(), own.size(), 0};
+  };
   bool reconnect = reconnect_first;
   while (!blocking_->IsStopped()) {
     try {
@@ -63,13 +91,16 @@ void LiveThreaded::Run(const Callbacks& cb, bool reconnect_first) {
       if (cb.metadata) cb.metadata(std::move(metadata));
       bool keep_going = true;
       while (keep_going && !blocking_->IsStopped()) {
-        // Buffers keep their full size (the records are info.bytes of it), so
-        // a recycled one is never zero-filled again: with a quiet feed that
-        // would be 64 KiB of memset per record.
-        if (batch.size() < batch_bytes_) batch.resize(batch_bytes_);
-        const RecordBatchInfo info = blocking_->NextRecords(batch.data(), batch.size(), std::nullopt);
+        const std::optional<BatchSlot> slot = next_slot();
+        if (!slot) break;
+        SlotGuard guard{cb, *slot};
+        if (slot->capacity < DbnDecoder::kMaxRecordBytes) {
+          throw LiveError{LiveErrorCode::Internal, "A batch buffer is smaller than the largest record"};
+        }
+        const RecordBatchInfo info = blocking_->NextRecords(slot->data, slot->capacity, std::nullopt);
         if (info.bytes == 0) continue;  // stopped (checked by the loop)
-        if (cb.batch && cb.batch(batch, info) == KeepGoing::Stop) keep_going = false;
+        guard.HandedOver();
+        if (cb.batch && cb.batch(*slot, info) == KeepGoing::Stop) keep_going = false;
       }
       break;
     } catch (const LiveError& e) {

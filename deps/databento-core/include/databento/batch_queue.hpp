@@ -2,9 +2,16 @@
 
 // The bounded hand-off between a live session thread (the producer) and the
 // thread that consumes its records (the consumer: in the addon, the JS
-// thread). Only batches count against the bound: when it is reached the
-// producer blocks before reading more, so TCP pushes back on the gateway and
-// memory stays bounded however slow the consumer is.
+// thread).
+//
+// The consumer lends the buffers the producer decodes into ("slots": a
+// pointer, a capacity and the consumer's id for it). The producer takes a
+// free slot, fills it and pushes it; the consumer pops it and, once done
+// with it, lends it again (or keeps it and lends another). So a batch is
+// written once, where the consumer reads it, and the number of lent slots is
+// the bound: with none free the producer blocks before reading more, TCP
+// pushes back on the gateway and memory stays bounded however slow the
+// consumer is.
 //
 // The consumer pulls at its own pace. It is woken only when it asked to be:
 // a Pop() that finds nothing arms the wake-up, the next push fires it (once).
@@ -28,6 +35,14 @@
 
 namespace databento {
 
+// A buffer lent by the consumer: the producer writes data[0, capacity) while
+// it holds the slot, never after pushing it.
+struct BatchSlot {
+  std::uint8_t* data{};
+  std::size_t capacity{};
+  std::uint32_t id{};
+};
+
 class BatchQueue {
  public:
   // What an item carries (generated: the numbers cross into JS).
@@ -35,8 +50,8 @@ class BatchQueue {
 
   struct Item {
     Kind kind{Kind::End};
-    // Batch: whole records in data[0, info.bytes).
-    std::vector<std::uint8_t> data;
+    // Batch: whole records in slot.data[0, info.bytes).
+    BatchSlot slot;
     RecordBatchInfo info;
     // Metadata: the header and the layout of the records that follow.
     std::optional<Metadata> metadata;
@@ -51,50 +66,53 @@ class BatchQueue {
   // Returns false if the wake-up could not be sent: the queue stays armed.
   using Wake = std::function<bool()>;
 
-  explicit BatchQueue(std::size_t max_batches);
+  BatchQueue() = default;
   BatchQueue(const BatchQueue&) = delete;
   BatchQueue& operator=(const BatchQueue&) = delete;
 
   // -- producer ----------------------------------------------------------
-  // Hands `buf` (its first info.bytes) over, blocking while the queue holds
-  // max_batches batches. `buf` is left holding a recycled buffer (or
-  // empty). Returns false, keeping `buf`, once Stop() was called.
-  bool PushBatch(std::vector<std::uint8_t>& buf, const RecordBatchInfo& info);
-  // Metadata, Error and End items: never block, never dropped by the bound.
+  // A free slot to fill, blocking while there is none; nullopt once Stop()
+  // was called. The most recently freed slot comes first (warm in cache).
+  std::optional<BatchSlot> Acquire();
+  // Hands a filled slot over (its first info.bytes). Never blocks. Once
+  // Stop() was called the slot goes back to the free list and it returns
+  // false.
+  bool PushBatch(const BatchSlot& slot, const RecordBatchInfo& info);
+  // Metadata, Error and End items.
   void Push(Item item);
 
   // -- consumer ----------------------------------------------------------
+  // Adds a free slot: a new one, or a popped batch's slot given back.
+  void Lend(const BatchSlot& slot);
   // The next item, or nullopt (and the wake-up armed) when there is none.
-  // After Stop(), batches and metadata are dropped: only errors and the end
-  // come through.
+  // After Stop(), batches (their slots go back to the free list) and
+  // metadata are dropped: only errors and the end come through.
   std::optional<Item> Pop();
-  // Gives a consumed batch's buffer back for the producer to fill again.
-  void Recycle(std::vector<std::uint8_t> buf);
+  // Forgets every free slot (their memory is about to go away). Only when
+  // no producer runs.
+  void DropFreeSlots();
 
   // -- either side --------------------------------------------------------
   // Unblocks the producer for good and makes Pop() skip data. Idempotent.
   void Stop();
   bool Stopped() const;
-  // Empties the queue for a new run of the producer (after it ended) and
-  // installs its wake-up (nullptr: none). The stop state is kept.
+  // Empties the queue for a new run of the producer (after it ended): the
+  // slots of queued batches become free. Installs the run's wake-up
+  // (nullptr: none). The stop state is kept.
   void Reset(Wake wake);
   // Removes the wake-up (the consumer is going away).
   void ClearWake();
   std::size_t QueuedBatches() const;
-  std::size_t MaxBatches() const { return max_batches_; }
-
-  // Recycled buffers kept at most: a few, so a burst does not pin memory.
-  static constexpr std::size_t kMaxSpare = 4;
+  std::size_t FreeSlots() const;
 
  private:
   void WakeLocked();
 
-  const std::size_t max_batches_;
   mutable std::mutex mu_;
-  std::condition_variable room_;
+  std::condition_variable slot_freed_;
   std::deque<Item> items_;
   std::size_t batches_{};
-  std::vector<std::vector<std::uint8_t>> spare_;
+  std::vector<BatchSlot> free_;
   Wake wake_;
   bool armed_{true};
   bool stopped_{false};

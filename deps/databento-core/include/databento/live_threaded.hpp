@@ -11,10 +11,12 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "databento/batch_queue.hpp"
 #include "databento/live_blocking.hpp"
 
 namespace databento {
@@ -30,10 +32,15 @@ class LiveThreaded {
   struct Callbacks {
     // After start_session: the session's metadata header.
     std::function<void(Metadata)> metadata;
-    // A batch of whole records (`info.bytes` of `batch`). The callback may
-    // take the vector (move or swap); the thread then uses what is left in
-    // its place, resized as needed.
-    std::function<KeepGoing(std::vector<std::uint8_t>& batch, const RecordBatchInfo& info)> batch;
+    // Where the next batch is decoded: a free slot of at least
+    // DbnDecoder::kMaxRecordBytes, blocking until there is one; nullopt ends
+    // the thread. Unset: the thread decodes into a buffer of its own.
+    std::function<std::optional<BatchSlot>()> acquire;
+    // A batch of whole records in slot.data[0, info.bytes); the slot is the
+    // callback's from now on.
+    std::function<KeepGoing(const BatchSlot& slot, const RecordBatchInfo& info)> batch;
+    // A slot from `acquire` that was not filled (stopped or failed).
+    std::function<void(const BatchSlot& slot)> unused;
     // A failure of the session (never called for errors caused by Stop()).
     std::function<ExceptionAction(const LiveError& error)> exception;
     // Last thing the thread does, whatever the reason it ends.
