@@ -1,15 +1,20 @@
 // NativeLiveThreaded: the core LiveThreaded (push model) for JS.
 //
-// The session thread decodes records straight into batch buffers and hands
-// them to the core's bounded BatchQueue. JS pulls from it at its own pace
-// (next(), a bounded slice per turn of the event loop); when it finds the
-// queue empty, the next item wakes it once through a ThreadSafeFunction.
-// When JS falls behind or pauses, the queue fills, the session thread blocks
-// before reading more, and TCP pushes back on the gateway.
+// JS lends the buffers (V8-allocated ArrayBuffers, held here by strong
+// references) and the session thread decodes records straight into them,
+// through the core's BatchQueue: a batch is written once, where JS reads it.
+// JS pulls at its own pace (next(), a bounded slice per turn of the event
+// loop); when it finds the queue empty, the next item wakes it once through
+// a ThreadSafeFunction. It gives a buffer back once its records are
+// delivered, or keeps it (a batch the user may hold) and lends a new one.
+// When JS falls behind or pauses, no buffer is free, the session thread
+// blocks before reading more, and TCP pushes back on the gateway.
 
 #include <napi.h>
 
+#include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <utility>
 
 #include "addon.hpp"
@@ -20,8 +25,6 @@
 
 namespace databento::node {
 namespace {
-
-constexpr std::size_t kDefaultQueueBatches = 16;
 
 // Calls the facade's wake-up function (it only schedules a pull, it cannot throw).
 void CallWake(napi_env env, napi_value js_wake, void*, void*) {
@@ -40,6 +43,8 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
     return DefineClass(env, "NativeLiveThreaded",
                        {Method<T, &T::Subscribe>("subscribe"), Method<T, &T::Start>("start"),
                         Method<T, &T::Restart>("restart"), Method<T, &T::Next>("next"),
+                        Method<T, &T::Lend>("lend"), Method<T, &T::GiveBack>("giveBack"),
+                        Method<T, &T::Keep>("keep"),
                         Method<T, &T::Close>("close"), Method<T, &T::RefLoop>("ref"),
                         Method<T, &T::UnrefLoop>("unref"), Method<T, &T::SessionId>("sessionId"),
                         Method<T, &T::Subscriptions>("subscriptions"),
@@ -54,9 +59,7 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
       auto o = info[0].As<Napi::Object>();
       std::size_t batch_bytes = LiveThreaded::kDefaultBatchBytes;
       if (auto b = NumberOption(o, "batchBytes")) batch_bytes = static_cast<std::size_t>(*b);
-      std::size_t queue_batches = kDefaultQueueBatches;
-      if (auto q = NumberOption(o, "queueBatches"); q && *q >= 1) queue_batches = static_cast<std::size_t>(*q);
-      queue_ = std::make_shared<BatchQueue>(queue_batches);
+      queue_ = std::make_shared<BatchQueue>();
       client_ = std::make_unique<LiveThreaded>(LiveOptionsFromJs(o), batch_bytes);
       return Napi::Value{};
     });
@@ -64,15 +67,26 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
 
   ~NativeLiveThreaded() override {
     // Normally the thread has ended and been joined; this is the backstop.
+    // The lent buffers' references go only after it (member destruction).
     StopAll();
     if (client_) client_->Join();
     if (hook_registered_) napi_remove_env_cleanup_hook(env_, &NativeLiveThreaded::Cleanup, this);
   }
 
  private:
+  // A buffer lent by JS; with_js while JS has its batch.
+  struct LentBuffer {
+    Napi::Reference<Napi::ArrayBuffer> ref;
+    std::uint8_t* data;
+    std::size_t size;
+    bool with_js;
+  };
+  using LentBuffers = std::unordered_map<std::uint32_t, LentBuffer>;
+
   // Environment teardown: stop and join before Node finalizes the
   // ThreadSafeFunction (hooks run last-in first-out, and this one is added
-  // after the function is created).
+  // after the function is created). No thread writes into a lent buffer
+  // after this; their references go with the object.
   static void Cleanup(void* arg) {
     auto* self = static_cast<NativeLiveThreaded*>(arg);
     self->hook_registered_ = false;
@@ -99,6 +113,13 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
     if (tsfn_ != nullptr) napi_release_threadsafe_function(tsfn_, napi_tsfn_release);
     tsfn_ = nullptr;
     running_ = false;
+    if (queue_->Stopped()) ReleaseBuffers();
+  }
+
+  // Closed for good and no thread runs: the lent buffers are JS's alone.
+  void ReleaseBuffers() {
+    queue_->DropFreeSlots();
+    lent_.clear();
   }
 
   LiveThreaded::Callbacks MakeCallbacks(napi_threadsafe_function tsfn) {
@@ -113,9 +134,11 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
       item.ts_out = session->TsOut();
       queue->Push(std::move(item));
     };
-    cb.batch = [queue](std::vector<std::uint8_t>& buf, const RecordBatchInfo& info) {
-      return queue->PushBatch(buf, info) ? LiveThreaded::KeepGoing::Continue : LiveThreaded::KeepGoing::Stop;
+    cb.acquire = [queue] { return queue->Acquire(); };
+    cb.batch = [queue](const BatchSlot& slot, const RecordBatchInfo& info) {
+      return queue->PushBatch(slot, info) ? LiveThreaded::KeepGoing::Continue : LiveThreaded::KeepGoing::Stop;
     };
+    cb.unused = [queue](const BatchSlot& slot) { queue->Lend(slot); };
     cb.exception = [queue](const LiveError& e) {
       BatchQueue::Item item;
       item.kind = BatchQueue::Kind::Error;
@@ -184,7 +207,9 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
   }
 
   // The next item as [kind, payload], or null when there is none (the next
-  // item then wakes the facade).
+  // item then wakes the facade). A batch is { buffer, byteLength, count,
+  // symbolMappings, slot }: its records are the first byteLength bytes of a
+  // lent buffer, which is JS's until it calls giveBack(slot) or keep(slot).
   Napi::Value Next(const Napi::CallbackInfo& info) {
     auto env = info.Env();
     auto item = queue_->Pop();
@@ -196,8 +221,7 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
         out.Set(1u, StartedToJs(env, *item->metadata, item->version, item->ts_out));
         break;
       case BatchQueue::Kind::Batch:
-        out.Set(1u, LiveBatchToJs(env, item->data.data(), item->info));
-        queue_->Recycle(std::move(item->data));
+        out.Set(1u, LentBatchToJs(env, *item));
         break;
       case BatchQueue::Kind::Error: {
         const LiveError& e = *item->error;
@@ -211,6 +235,71 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
     return out;
   }
 
+  Napi::Object LentBatchToJs(Napi::Env env, const BatchQueue::Item& item) {
+    auto it = lent_.find(item.slot.id);
+    if (it == lent_.end()) throw ToJsError(env, {kErrorFamily, "INTERNAL", "A batch arrived in a buffer that was not lent", 0});
+    it->second.with_js = true;
+    auto batch = Napi::Object::New(env);
+    batch.Set("buffer", it->second.ref.Value());
+    batch.Set("byteLength", Napi::Number::New(env, static_cast<double>(item.info.bytes)));
+    batch.Set("count", Napi::Number::New(env, static_cast<double>(item.info.count)));
+    batch.Set("symbolMappings", Napi::Number::New(env, static_cast<double>(item.info.symbol_mappings)));
+    batch.Set("slot", Napi::Number::New(env, item.slot.id));
+    return batch;
+  }
+
+  // lend(buffer): a buffer for the session thread to decode batches into.
+  Napi::Value Lend(const Napi::CallbackInfo& info) {
+    auto env = info.Env();
+    if (info.Length() < 1 || !info[0].IsArrayBuffer()) {
+      throw ToJsError(env, {kErrorFamily, "INTERNAL", "lend() takes an ArrayBuffer", 0});
+    }
+    auto ab = info[0].As<Napi::ArrayBuffer>();
+    if (ab.IsDetached() || ab.ByteLength() < DbnDecoder::kMaxRecordBytes) {
+      throw ToJsError(env, {kErrorFamily, "INTERNAL", "A lent buffer must hold the largest record", 0});
+    }
+    if (queue_->Stopped()) return env.Undefined();  // closed: nothing will be decoded
+    const std::uint32_t id = next_slot_id_++;
+    auto* data = static_cast<std::uint8_t*>(ab.Data());
+    const std::size_t size = ab.ByteLength();
+    lent_.emplace(id, LentBuffer{Napi::Persistent(ab), data, size, false});
+    queue_->Lend({data, size, id});
+    return env.Undefined();
+  }
+
+  // giveBack(slot): the batch's records were delivered and nobody keeps
+  // them: the session thread may fill the buffer again. Never a buffer that
+  // was detached (transferred) or changed meanwhile: that one is dropped.
+  Napi::Value GiveBack(const Napi::CallbackInfo& info) {
+    auto it = WithJs(info);
+    if (it == lent_.end()) return info.Env().Undefined();
+    LentBuffer& lent = it->second;
+    auto ab = lent.ref.Value();
+    if (queue_->Stopped() || ab.IsDetached() || ab.Data() != lent.data || ab.ByteLength() != lent.size) {
+      lent_.erase(it);
+    } else {
+      lent.with_js = false;
+      queue_->Lend({lent.data, lent.size, it->first});
+    }
+    return info.Env().Undefined();
+  }
+
+  // keep(slot): the batch went where the user may keep it: never reused.
+  Napi::Value Keep(const Napi::CallbackInfo& info) {
+    auto it = WithJs(info);
+    if (it != lent_.end()) lent_.erase(it);
+    return info.Env().Undefined();
+  }
+
+  // The lent buffer of the slot in info[0], if JS has it (popped, not yet
+  // given back or kept).
+  LentBuffers::iterator WithJs(const Napi::CallbackInfo& info) {
+    if (info.Length() < 1 || !info[0].IsNumber()) return lent_.end();
+    auto it = lent_.find(info[0].As<Napi::Number>().Uint32Value());
+    if (it == lent_.end() || !it->second.with_js) return lent_.end();
+    return it;
+  }
+
   Napi::Value Subscribe(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), client_->Subscribe(SubscriptionFromJs(info[0].As<Napi::Object>())));
   }
@@ -218,6 +307,7 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
   // Returns whether an end item will follow (a session thread is running).
   Napi::Value Close(const Napi::CallbackInfo& info) {
     StopAll();
+    if (!running_) ReleaseBuffers();
     return Napi::Boolean::New(info.Env(), running_);
   }
 
@@ -250,6 +340,9 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
   }
 
   napi_env env_{};
+  // Declared before the queue and the session: destroyed after them.
+  LentBuffers lent_;
+  std::uint32_t next_slot_id_{1};
   std::shared_ptr<BatchQueue> queue_;
   std::unique_ptr<LiveThreaded> client_;
   napi_threadsafe_function tsfn_{nullptr};  // the current run's wake-up (JS thread's hold)

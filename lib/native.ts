@@ -84,6 +84,8 @@ function load(): NativeAddon {
 /** A batch of records as the addon hands it over. */
 export interface NativeBatch {
   buffer: ArrayBuffer;
+  /** Bytes of records at the start of `buffer`, when fewer than all of it. */
+  byteLength?: number;
   count: number;
 }
 

@@ -145,22 +145,25 @@ describe('worker_threads', () => {
       const chunk = encodeMboRecords(50_000);
       for (;;) yield chunk;
     })();
-    const body = (closeIt: boolean) => `
+    // 'record' listeners alone: the native thread refills buffers JS lent it.
+    const body = (closeIt: boolean, event: 'batch' | 'record') => `
       const { parentPort, workerData } = await import('node:worker_threads');
       const client = new lib.LiveThreaded({ key: mock.MOCK_API_KEY, dataset: 'GLBX.MDP3', gateway: '127.0.0.1', port: workerData.port });
       client.subscribe({ schema: 'mbo', symbols: 'A' });
       await client.start();
       let n = 0;
-      client.on('batch', (b) => {
-        n += b.count;
-        if (n >= 100000 && n - b.count < 100000) {
+      const counted = (count) => {
+        n += count;
+        if (n >= 100000 && n - count < 100000) {
           parentPort.postMessage(n);
           if (${closeIt}) void client.close();
         }
-      });
+      };
+      if ('${event}' === 'batch') client.on('batch', (b) => counted(b.count));
+      else client.on('record', () => counted(1));
     `;
-    for (const closeIt of [false, true]) {
-      const worker = new Worker(childScript(body(closeIt)), { eval: true, workerData: { port: gw.port } });
+    for (const [closeIt, event] of [[false, 'batch'], [false, 'record'], [true, 'record']] as const) {
+      const worker = new Worker(childScript(body(closeIt, event)), { eval: true, workerData: { port: gw.port } });
       const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
       worker.once('error', (e) => console.error(e));
       const n = await new Promise<number>((resolve) => worker.once('message', resolve));

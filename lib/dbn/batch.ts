@@ -9,16 +9,17 @@ import type { NativeBatch } from '../native.js';
 
 /**
  * Records as they cross from the native decoder: whole DBN records (header
- * included) packed back to back in one `ArrayBuffer`. Iterating
- * (`for (const rec of batch)`, `records()`) yields a new typed view per
- * record, valid as long as you hold it (each batch has its own buffer, never
- * reused); {@link forEach} is faster and re-points one view per record layout.
- * The buffer can be transferred to another thread
- * (`postMessage(batch.buffer, [batch.buffer])`) and wrapped there with
- * `new RecordBatch(buffer, count, version, tsOut)`.
+ * included) packed back to back at the start of an `ArrayBuffer` (its first
+ * {@link byteLength} bytes: a live batch is decoded in place into a buffer
+ * that may be longer). Iterating (`for (const rec of batch)`, `records()`)
+ * yields a new typed view per record, valid as long as you hold it (a batch
+ * you are given keeps its buffer, never reused); {@link forEach} is faster
+ * and re-points one view per record layout. The buffer can be transferred to
+ * another thread (`postMessage(batch.buffer, [batch.buffer])`) and wrapped
+ * there with `new RecordBatch(buffer, count, version, tsOut, byteLength)`.
  */
 export class RecordBatch implements Iterable<AnyRecord> {
-  /** The records' bytes. */
+  /** The buffer holding the records: its first {@link byteLength} bytes. */
   readonly buffer: ArrayBuffer;
   /** Number of records in the batch. */
   readonly count: number;
@@ -26,20 +27,24 @@ export class RecordBatch implements Iterable<AnyRecord> {
   readonly version: number;
   /** Whether each record ends with an 8-byte `ts_out` gateway timestamp. */
   readonly tsOut: boolean;
-  /** A DataView over the whole buffer, shared by the record views. */
+  /** A DataView over the records' bytes, shared by the record views. */
   readonly view: DataView;
 
-  constructor(buffer: ArrayBuffer, count: number, version: number, tsOut: boolean) {
+  /**
+   * @param byteLength how many bytes at the start of `buffer` hold the
+   *   records (default: all of it).
+   */
+  constructor(buffer: ArrayBuffer, count: number, version: number, tsOut: boolean, byteLength?: number) {
     this.buffer = buffer;
     this.count = count;
     this.version = version;
     this.tsOut = tsOut;
-    this.view = new DataView(buffer);
+    this.view = byteLength === undefined ? new DataView(buffer) : new DataView(buffer, 0, byteLength);
   }
 
   /** @internal */
   static fromNative(batch: NativeBatch, version: number, tsOut: boolean): RecordBatch {
-    return new RecordBatch(batch.buffer, batch.count, version, tsOut);
+    return new RecordBatch(batch.buffer, batch.count, version, tsOut, batch.byteLength);
   }
 
   /** Number of records in the batch (the same as {@link count}, as for an array). */
@@ -49,12 +54,12 @@ export class RecordBatch implements Iterable<AnyRecord> {
 
   /** Total bytes of the records. */
   get byteLength(): number {
-    return this.buffer.byteLength;
+    return this.view.byteLength;
   }
 
-  /** The raw DBN bytes of all records in the batch. */
+  /** The raw DBN bytes of all records in the batch (a view of the buffer, not a copy). */
   bytes(): Uint8Array {
-    return new Uint8Array(this.buffer);
+    return new Uint8Array(this.buffer, 0, this.view.byteLength);
   }
 
   /**

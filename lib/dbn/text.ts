@@ -178,7 +178,7 @@ export class TextOutput {
     const head = this.start(metadata, batch.version, batch.tsOut);
     if (this.done) return head;
     const before = this.#encoder!.written();
-    const text = this.#encoder!.encode(new Uint8Array(batch.buffer), Math.min(this.#remaining, 2 ** 53 - 1));
+    const text = this.#encoder!.encode(batch.bytes(), Math.min(this.#remaining, 2 ** 53 - 1));
     this.#remaining -= this.#encoder!.written() - before;
     return head.length ? Buffer.concat([head, text]) : text;
   }

@@ -13,6 +13,12 @@ export interface NativeLiveBatch extends NativeBatch {
   symbolMappings: number;
 }
 
+/** A batch of the threaded client: in a buffer it lent, identified by `slot`. */
+export interface NativeLentBatch extends NativeLiveBatch {
+  byteLength: number;
+  slot: number;
+}
+
 /** What start() reports: the metadata and the layout of the records that follow. */
 export interface NativeStarted {
   metadata: NativeMetadata;
@@ -44,7 +50,7 @@ export const EVENT_END = LiveEventKind.End;
 /** One queued item: [kind, payload]. */
 export type NativeLiveItem =
   | [kind: typeof EVENT_METADATA, started: NativeStarted]
-  | [kind: typeof EVENT_BATCH, batch: NativeLiveBatch]
+  | [kind: typeof EVENT_BATCH, batch: NativeLentBatch]
   | [kind: typeof EVENT_ERROR, error: LiveError]
   | [kind: typeof EVENT_END];
 
@@ -55,6 +61,12 @@ export interface NativeLiveThreaded {
   restart(wake: () => void): void;
   /** The next queued item, or null (the next item then calls `wake`). */
   next(): NativeLiveItem | null;
+  /** A buffer for the session thread to decode batches into (it holds a reference). */
+  lend(buffer: ArrayBuffer): void;
+  /** A batch's records were delivered: its buffer may be filled again. */
+  giveBack(slot: number): void;
+  /** A batch's buffer stays with JS: the native side lets it go. */
+  keep(slot: number): void;
   /** Returns whether an end item will follow. */
   close(): boolean;
   ref(): void;

@@ -109,7 +109,7 @@ export class LiveSession<N extends NativeSessionInfo> {
 
   /** A batch from the native side; the symbol map learns its mappings before anyone reads it. */
   batch(raw: NativeLiveBatch): RecordBatch {
-    const batch = new RecordBatch(raw.buffer, raw.count, this.#version, this.#tsOut);
+    const batch = new RecordBatch(raw.buffer, raw.count, this.#version, this.#tsOut, raw.byteLength);
     if (raw.symbolMappings > 0) {
       for (const rec of batch) {
         if (rec.rtype === RType.SymbolMapping) this.symbolMap.onRecord(rec);

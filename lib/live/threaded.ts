@@ -15,11 +15,12 @@ import {
   EVENT_ERROR,
   EVENT_METADATA,
   liveNative,
-  type NativeLiveBatch,
+  type NativeLentBatch,
   type NativeLiveItem,
   type NativeLiveThreaded,
   type NativeStarted,
 } from './native.js';
+import { BatchBuffers, DEFAULT_BATCH_BYTES, type LentBatch } from './lending.js';
 import type { LiveThreadedOptions, ReconnectEvent, Subscription, SubscriptionRequest } from './options.js';
 import { LiveSession } from './session.js';
 import { callSite, Deferred, withCallSite } from './util.js';
@@ -57,6 +58,8 @@ const HIGH_WATER = 2;
 // Delivery per turn of the event loop: a slice this long at most (checked
 // between batches and every 64 records), then timers and I/O get their turn.
 const SLICE_MS = 10;
+// Batches the native queue holds at most by default (option queueBatches).
+const QUEUE_BATCHES = 16;
 
 /** One async iterator's queue. */
 class BatchSink {
@@ -114,7 +117,11 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
   #state: State = 'idle';
   #start: Deferred<Metadata> | undefined;
   #closed: Deferred<void> | undefined;
-  #inbox: RecordBatch[] = [];
+  // Buffers lent to the native thread, queueBatches + HIGH_WATER: with JS
+  // holding its most (#inbox), the native queue holds queueBatches at most.
+  readonly #buffers: BatchBuffers;
+  readonly #lendCount: number;
+  #inbox: LentBatch[] = [];
   #cursor: RecordCursor | undefined;  // records of inbox[0] not yet emitted
   // The 'record' listeners as emit() would call them, taken again after any
   // listener is added or removed (see #recordListeners).
@@ -140,6 +147,8 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     this.#native = this.#session.native;
     this.dataset = this.#session.dataset;
     this.symbolMap = this.#session.symbolMap;
+    this.#buffers = new BatchBuffers(this.#native, options.batchBytes ?? DEFAULT_BATCH_BYTES);
+    this.#lendCount = (options.queueBatches ?? QUEUE_BATCHES) + HIGH_WATER;
     this.#watchListeners();
   }
 
@@ -196,6 +205,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     const start = new Deferred<Metadata>();
     this.#session.connecting();
     try {
+      this.#buffers.lend(this.#lendCount);  // kept across reconnections
       this.#native.start(this.#onWake);
     } catch (e) {
       return Promise.reject(e);
@@ -403,10 +413,13 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     return false;
   }
 
-  #onBatch(raw: NativeLiveBatch): void {
-    if (this.#halted()) return;
+  #onBatch(raw: NativeLentBatch): void {
+    if (this.#halted()) {
+      this.#native.giveBack(raw.slot);
+      return;
+    }
     // Before delivery: the symbol map already knows the batch's own mappings.
-    this.#inbox.push(this.#session.batch(raw));
+    this.#inbox.push({ batch: this.#session.batch(raw), slot: raw.slot });
   }
 
   #onError(error: LiveError): void {
@@ -553,11 +566,16 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
       const head = this.#inbox[0]!;
       if (!this.#batchEmitted) {
         this.#batchEmitted = true;
+        // Batch listeners and iterators may keep the batch: its buffer is
+        // never filled again. Records alone are views valid during their
+        // listener: the buffer goes back once they are delivered.
+        const kept = this.#sinks.size > 0 || this.listenerCount('batch') > 0;
+        const batch = kept ? this.#buffers.keep(head) : head.batch;
         // Set first: if a batch listener throws, the records still follow.
-        this.#cursor = this.listenerCount('record') > 0 ? new RecordCursor(head) : undefined;
+        this.#cursor = this.listenerCount('record') > 0 ? new RecordCursor(batch) : undefined;
         this.#recordSnapshot = undefined;
-        for (const sink of this.#sinks) sink.push(head);
-        if (this.listenerCount('batch') > 0) this.emit('batch', head);
+        for (const sink of this.#sinks) sink.push(batch);
+        if (this.listenerCount('batch') > 0) this.emit('batch', batch);
       }
       const cursor = this.#cursor;
       if (cursor) {
@@ -574,6 +592,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
       }
       if (this.#halted()) return true;
       this.#inbox.shift();
+      this.#buffers.done(head);
       this.#batchEmitted = false;
       if (performance.now() > deadline) return false;
     }

@@ -100,6 +100,13 @@ export function prettyTs(dv: DataView, off: number): Date | null {
 }
 
 /**
+ * @internal Buffers that are filled again once their records were delivered
+ * (the live client's `record` events): a record of one that is kept
+ * (`clone()`, `bytes()`) must be a copy.
+ */
+export const reusedBuffers = new WeakSet<ArrayBufferLike>();
+
+/**
  * Base of every record view: a DBN record at byte offset `_o` of a batch
  * DataView. Gives the header fields; the generated subclasses add the body.
  */
@@ -179,9 +186,14 @@ export abstract class Record {
     return this._dv.getBigUint64(this._o + size, true);
   }
 
-  /** The record's raw bytes, header included: a view into the batch buffer, not a copy. */
+  /**
+   * The record's raw bytes, header included: a view into the batch buffer,
+   * or a copy where that buffer is filled again later (live `record` events).
+   */
   bytes(): Uint8Array {
-    return new Uint8Array(this._dv.buffer, this._dv.byteOffset + this._o, this.byteLength);
+    const dv = this._dv;
+    const bytes = new Uint8Array(dv.buffer, dv.byteOffset + this._o, this.byteLength);
+    return reusedBuffers.has(dv.buffer) ? bytes.slice() : bytes;
   }
 
   /** Plain object in Databento's JSON shape with 64-bit integers kept as bigint. */
@@ -197,12 +209,14 @@ export abstract class Record {
   /**
    * A view of the same record that stays valid after the callback that got
    * this one returns: `forEach` and `replay` hand out one view per record
-   * layout, re-pointed record by record. (Batch buffers are never reused, so
-   * the copy stays valid as long as you hold it.)
+   * layout, re-pointed record by record. The clone stays valid as long as
+   * you hold it: it shares the batch's buffer, or has a copy of the record
+   * where that buffer is filled again later (live `record` events).
    */
   clone(): this {
     const cls = this.constructor as new (dv: DataView, offset: number) => this;
-    return new cls(this._dv, this._o);
+    if (!reusedBuffers.has(this._dv.buffer)) return new cls(this._dv, this._o);
+    return new cls(new DataView(this.bytes().buffer), 0);
   }
 
   /** @internal Header in the toObject shape. */

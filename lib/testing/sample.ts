@@ -135,7 +135,7 @@ export async function sampleBatchFiles(params: Readonly<Record<string, string>>)
   const store = DbnStore.fromBytes(dbn);
   let data: Uint8Array;
   if (encoding === 'dbn') {
-    data = zstd ? dbn : DbnEncoder.encode(store.metadata, Buffer.concat([...store.batchesSync()].map((b) => new Uint8Array(b.buffer))), { compression: 'none' });
+    data = zstd ? dbn : DbnEncoder.encode(store.metadata, Buffer.concat([...store.batchesSync()].map((b) => b.bytes())), { compression: 'none' });
   } else {
     const chunks: Buffer[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(chunk), done()) });

@@ -1,0 +1,84 @@
+/**
+ * The buffers the live client lends its native session thread, which
+ * decodes batches straight into them: a batch is written once, where JS
+ * reads it.
+ * @internal
+ * @module
+ */
+import { RecordBatch } from '../dbn/batch.js';
+import { reusedBuffers } from '../records/base.js';
+import type { NativeLiveThreaded } from './native.js';
+
+/** A batch in a lent buffer, from next() until its delivery is over. */
+export interface LentBatch {
+  batch: RecordBatch;
+  slot: number;
+  /** The buffer went back to the native side. */
+  returned?: boolean;
+  /** The buffer stays with the user; a new one is lent once delivery is over. */
+  kept?: boolean;
+}
+
+/** Default batch buffer size: the native default (LiveThreaded::kDefaultBatchBytes). */
+export const DEFAULT_BATCH_BYTES = 64 * 1024;
+
+export class BatchBuffers {
+  readonly #native: NativeLiveThreaded;
+  readonly #size: number;
+
+  constructor(native: NativeLiveThreaded, size: number) {
+    this.#native = native;
+    this.#size = size;
+  }
+
+  /** Lends `count` new buffers. */
+  lend(count: number): void {
+    for (let i = 0; i < count; i++) {
+      // V8-allocated (never external: Electron forbids those), uninitialized:
+      // the session thread overwrites what it hands over.
+      const buffer = Buffer.allocUnsafeSlow(this.#size).buffer;
+      // Its records are delivered to `record` listeners only, as views valid
+      // during the listener; kept records must be copies.
+      reusedBuffers.add(buffer);
+      this.#native.lend(buffer);
+    }
+  }
+
+  /** The batch's delivery is over: its buffer is filled again, or replaced if kept. */
+  done(lent: LentBatch): void {
+    if (lent.kept) this.lend(1);
+    else if (!lent.returned) this.#giveBack(lent);
+  }
+
+  #giveBack(lent: LentBatch): void {
+    lent.returned = true;
+    const buffer = lent.batch.buffer;
+    if (buffer.byteLength === this.#size) {
+      this.#native.giveBack(lent.slot);
+    } else {
+      // Detached (transferred) meanwhile: never written to again.
+      this.#native.keep(lent.slot);
+      this.lend(1);
+    }
+  }
+
+  /**
+   * The batch goes where the user may keep it. A batch filling at least half
+   * its buffer keeps that buffer (a new one is lent instead); a smaller one
+   * (a quiet feed: often one record) is copied to a buffer of its own size,
+   * so kept batches never pin much more memory than their records. Records
+   * are then delivered from the batch this returns.
+   */
+  keep(lent: LentBatch): RecordBatch {
+    const b = lent.batch;
+    if (b.byteLength * 2 < b.buffer.byteLength) {
+      const copy = new RecordBatch(b.buffer.slice(0, b.byteLength), b.count, b.version, b.tsOut);
+      this.#giveBack(lent);
+      return copy;
+    }
+    reusedBuffers.delete(b.buffer);
+    this.#native.keep(lent.slot);
+    lent.kept = true;
+    return b;
+  }
+}
