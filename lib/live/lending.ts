@@ -22,17 +22,39 @@ export interface LentBatch {
 /** Default batch buffer size: the native default (LiveThreaded::kDefaultBatchBytes). */
 export const DEFAULT_BATCH_BYTES = 64 * 1024;
 
+// Buffers lent at start: one being filled, one with JS, one to spare. More
+// follow only when the native queue fills (see grow): a consumer that keeps
+// up never pins the whole bound.
+const INITIAL_BUFFERS = 3;
+
 export class BatchBuffers {
   readonly #native: NativeLiveThreaded;
   readonly #size: number;
+  readonly #max: number;
+  #lent = 0;  // buffers the native side holds: free, being filled, queued or with JS
 
-  constructor(native: NativeLiveThreaded, size: number) {
+  /** Lends buffers of `size` bytes, `max` at most. */
+  constructor(native: NativeLiveThreaded, size: number, max: number) {
     this.#native = native;
     this.#size = size;
+    this.#max = max;
   }
 
-  /** Lends `count` new buffers. */
-  lend(count: number): void {
+  /** Lends the first buffers. */
+  start(): void {
+    this.#lend(Math.min(INITIAL_BUFFERS, this.#max));
+  }
+
+  /**
+   * After a batch was taken, `held` batches being with JS: if the native
+   * side may have no free buffer left, lend another (up to the maximum), so
+   * the queue absorbs a consumer's hiccups before TCP pushes back.
+   */
+  grow(held: number): void {
+    if (this.#lent < this.#max && this.#native.queuedBatches() + held >= this.#lent - 1) this.#lend(1);
+  }
+
+  #lend(count: number): void {
     for (let i = 0; i < count; i++) {
       // V8-allocated (never external: Electron forbids those), uninitialized:
       // the session thread overwrites what it hands over.
@@ -41,12 +63,13 @@ export class BatchBuffers {
       // during the listener; kept records must be copies.
       reusedBuffers.add(buffer);
       this.#native.lend(buffer);
+      this.#lent++;
     }
   }
 
   /** The batch's delivery is over: its buffer is filled again, or replaced if kept. */
   done(lent: LentBatch): void {
-    if (lent.kept) this.lend(1);
+    if (lent.kept) this.#lend(1);
     else if (!lent.returned) this.#giveBack(lent);
   }
 
@@ -58,7 +81,8 @@ export class BatchBuffers {
     } else {
       // Detached (transferred) meanwhile: never written to again.
       this.#native.keep(lent.slot);
-      this.lend(1);
+      this.#lent--;
+      this.#lend(1);
     }
   }
 
@@ -78,6 +102,7 @@ export class BatchBuffers {
     }
     reusedBuffers.delete(b.buffer);
     this.#native.keep(lent.slot);
+    this.#lent--;
     lent.kept = true;
     return b;
   }

@@ -97,7 +97,11 @@ export interface LiveOptions {
 export interface LiveThreadedOptions extends LiveOptions {
   /** Bytes per batch handed to JS under load, 1 KiB to 16 MiB. Default 64 KiB. */
   batchBytes?: number;
-  /** Batches the native thread may queue before it stops reading the socket. Default 16. */
+  /**
+   * Batches the native thread may queue (while JS holds two) before it stops
+   * reading the socket: it decodes into `queueBatches + 2` buffers of
+   * `batchBytes` lent by the client. Default 16.
+   */
   queueBatches?: number;
 }
 

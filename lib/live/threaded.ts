@@ -117,10 +117,9 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
   #state: State = 'idle';
   #start: Deferred<Metadata> | undefined;
   #closed: Deferred<void> | undefined;
-  // Buffers lent to the native thread, queueBatches + HIGH_WATER: with JS
-  // holding its most (#inbox), the native queue holds queueBatches at most.
+  // Buffers lent to the native thread, queueBatches + HIGH_WATER at most:
+  // with JS holding its most (#inbox), the native queue holds queueBatches.
   readonly #buffers: BatchBuffers;
-  readonly #lendCount: number;
   #inbox: LentBatch[] = [];
   #cursor: RecordCursor | undefined;  // records of inbox[0] not yet emitted
   // The 'record' listeners as emit() would call them, taken again after any
@@ -147,8 +146,8 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     this.#native = this.#session.native;
     this.dataset = this.#session.dataset;
     this.symbolMap = this.#session.symbolMap;
-    this.#buffers = new BatchBuffers(this.#native, options.batchBytes ?? DEFAULT_BATCH_BYTES);
-    this.#lendCount = (options.queueBatches ?? QUEUE_BATCHES) + HIGH_WATER;
+    const maxBuffers = (options.queueBatches ?? QUEUE_BATCHES) + HIGH_WATER;
+    this.#buffers = new BatchBuffers(this.#native, options.batchBytes ?? DEFAULT_BATCH_BYTES, maxBuffers);
     this.#watchListeners();
   }
 
@@ -205,7 +204,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     const start = new Deferred<Metadata>();
     this.#session.connecting();
     try {
-      this.#buffers.lend(this.#lendCount);  // kept across reconnections
+      this.#buffers.start();  // kept across reconnections
       this.#native.start(this.#onWake);
     } catch (e) {
       return Promise.reject(e);
@@ -420,6 +419,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     }
     // Before delivery: the symbol map already knows the batch's own mappings.
     this.#inbox.push({ batch: this.#session.batch(raw), slot: raw.slot });
+    this.#buffers.grow(this.#inbox.length);
   }
 
   #onError(error: LiveError): void {
