@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 namespace databento {
 
@@ -12,6 +13,16 @@ namespace databento {
 // much as the copy itself on the hot path.
 class ByteBuffer {
  public:
+  ByteBuffer() = default;
+  // A moved-from buffer is empty and can be used again.
+  ByteBuffer(ByteBuffer&& other) noexcept { *this = std::move(other); }
+  ByteBuffer& operator=(ByteBuffer&& other) noexcept {
+    data_ = std::move(other.data_);
+    size_ = std::exchange(other.size_, 0);
+    cap_ = std::exchange(other.cap_, 0);
+    return *this;
+  }
+
   const std::uint8_t* data() const { return data_.get(); }
   std::uint8_t* data() { return data_.get(); }
   std::size_t size() const { return size_; }
