@@ -97,7 +97,7 @@ void TextSymbolMap::Load(const Metadata& metadata) {
                                 static_cast<std::uint32_t>(symbols_.size() - 1)});
     }
   }
-  last_day_ = -1;
+  ForgetRecent();
 }
 
 void TextSymbolMap::OnSymbolMapping(const std::uint8_t* rec, std::size_t size) {
@@ -117,13 +117,14 @@ void TextSymbolMap::OnSymbolMapping(const std::uint8_t* rec, std::size_t size) {
     return;
   }
   live_[id] = std::move(symbol);
-  last_day_ = -1;  // the cached lookup may point at the replaced string
+  ForgetRecent();  // a lookup may have found this instrument unmapped
 }
 
 const std::string* TextSymbolMap::Find(std::uint32_t instrument_id, std::uint64_t index_ts) {
   if (index_ts == kUndefTimestamp) return nullptr;
   const auto day = static_cast<std::int64_t>(index_ts / text::kNanosPerDay);
-  if (day == last_day_ && instrument_id == last_id_) return last_;
+  Recent& recent = recent_[instrument_id % recent_.size()];
+  if (recent.day == day && recent.id == instrument_id) return recent.symbol;
   const std::string* found = nullptr;
   if (from_metadata_) {
     const auto it = intervals_.find(instrument_id);
@@ -140,9 +141,7 @@ const std::string* TextSymbolMap::Find(std::uint32_t instrument_id, std::uint64_
     const auto it = live_.find(instrument_id);
     if (it != live_.end()) found = &it->second;
   }
-  last_id_ = instrument_id;
-  last_day_ = day;
-  last_ = found;
+  recent = {instrument_id, day, found};
   return found;
 }
 

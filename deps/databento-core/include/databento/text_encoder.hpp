@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -61,10 +62,15 @@ class TextSymbolMap {
   std::vector<std::string> symbols_;
   std::unordered_map<std::uint32_t, std::vector<Interval>> intervals_;
   std::unordered_map<std::uint32_t, std::string> live_;
-  // The last lookup: records of one instrument and day come in runs.
-  std::uint32_t last_id_{};
-  std::int64_t last_day_{-1};
-  const std::string* last_{};
+  // Recent lookups, direct-mapped by instrument id: the records of a few
+  // instruments interleave, and each keeps its symbol for the day.
+  struct Recent {
+    std::uint32_t id{};
+    std::int64_t day{-1};
+    const std::string* symbol{};
+  };
+  void ForgetRecent() { recent_.fill(Recent{}); }
+  std::array<Recent, 64> recent_{};
 };
 
 // Writes DBN records as CSV, TSV or JSON lines byte for byte as the `dbn`
