@@ -1,7 +1,8 @@
 // N-API binding of the core's TextEncoder: DBN records in, CSV/TSV/JSON-lines
 // text out (optionally zstd-compressed). Two ways in: record batches handed
-// over from JS (encode), or a DBN file the encoder reads, decodes and encodes
-// on a libuv worker thread (next), so only finished text crosses into JS.
+// over from JS (encode), or a DBN file that the core's TextFileEncoder reads,
+// decodes and encodes on a thread of its own, ahead of JS (next), so only
+// finished text crosses into JS and encoding overlaps with writing it out.
 // The facade (lib/dbn/text.ts) validates options and drives it.
 
 #include <napi.h>
@@ -12,8 +13,8 @@
 #include <vector>
 
 #include "addon.hpp"
-#include "databento/dbn_file_store.hpp"
 #include "databento/text_encoder.hpp"
+#include "databento/text_file_encoder.hpp"
 #include "databento/zstd.hpp"
 #include "util/batch.hpp"
 #include "util/dbn_convert.hpp"
@@ -24,8 +25,6 @@
 namespace databento::node {
 namespace {
 
-// Text handed to JS per next(): large enough that per-call costs vanish.
-constexpr std::size_t kTextChunkBytes = 256 * 1024;
 
 bool Flag(const Napi::Object& o, const char* key) {
   return o.Has(key) && o.Get(key).ToBoolean().Value();
@@ -77,55 +76,56 @@ class NativeTextEncoder : public Napi::ObjectWrap<NativeTextEncoder> {
       : Napi::ObjectWrap<NativeTextEncoder>{info} {
     GuardCall(info.Env(), kErrorFamily, [&] {
       const auto o = info[0].As<Napi::Object>();
-      auto opts = OptionsFromJs(o);
-      if (info.Length() > 2 && info[2].IsObject()) {
-        const auto file = info[2].As<Napi::Object>();
-        file_ = std::make_unique<DbnFileStore>(file.Get("path").As<Napi::String>().Utf8Value(),
-                                               DecoderOptions(file.Get("options")));
-        limit_ = LimitFromJs(file.Get("limit"));
-        opts.version = file_->Decoder().OutputVersion();
-        opts.ts_out = file_->Decoder().TsOut();
-      }
+      const auto opts = OptionsFromJs(o);
       std::optional<Metadata> metadata;
       if (info.Length() > 1 && info[1].IsObject()) metadata = MetadataFromJs(info[1].As<Napi::Object>());
+      if (info.Length() > 2 && info[2].IsObject()) {
+        const auto file = info[2].As<Napi::Object>();
+        TextFileEncoder::Options file_opts;
+        file_opts.decoder = DecoderOptions(file.Get("options"));
+        file_opts.text = opts;
+        file_opts.zstd = Flag(o, "zstd");
+        file_opts.limit = LimitFromJs(file.Get("limit"));
+        file_ = std::make_unique<TextFileEncoder>(file.Get("path").As<Napi::String>().Utf8Value(), file_opts,
+                                                  metadata ? &*metadata : nullptr);
+        // The thread must end before the environment does, whether or not
+        // this object is finalized first.
+        env_ = info.Env();
+        napi_add_env_cleanup_hook(env_, &NativeTextEncoder::Cleanup, this);
+        return Napi::Value{};
+      }
       encoder_ = std::make_unique<TextEncoder>(opts, metadata ? &*metadata : nullptr);
       if (Flag(o, "zstd")) zstd_ = std::make_unique<ZstdCompressor>();
       return Napi::Value{};
     });
   }
 
+  ~NativeTextEncoder() override {
+    if (file_) napi_remove_env_cleanup_hook(env_, &NativeTextEncoder::Cleanup, this);
+  }
+
   void WorkDone(Napi::Env) { busy_ = false; }
 
  private:
-  // Reads, decodes and encodes the file's records until a chunk of text is
-  // ready or the file (or the limit) ends.
+  // Waits (on a libuv worker thread) for the file's next chunk of text,
+  // which the core's thread has usually finished already.
   class NextWorker : public PromiseWorker<NativeTextEncoder> {
    public:
     explicit NextWorker(NativeTextEncoder& owner) : PromiseWorker{owner, "databento:TextEncoder.next"} {}
 
    private:
-    void Run() override { owner_.Fill(); }
+    void Run() override { has_text_ = owner_.file_->Next(owner_.chunk_); }
     Napi::Value Result(Napi::Env env) override {
-      const ByteBuffer& out = owner_.Pending();
-      if (out.empty()) return env.Null();
-      return owner_.TakeBuffer(env);
+      if (!has_text_) return env.Null();
+      return Napi::Buffer<std::uint8_t>::Copy(env, owner_.chunk_.data(), owner_.chunk_.size());
     }
+    bool has_text_{false};
   };
   friend class PromiseWorker<NativeTextEncoder>;
 
-  // On the worker thread: the JS thread does not touch the encoder while busy_.
-  void Fill() {
-    if (records_.empty()) records_.resize(kDefaultBatchBytes);
-    while (!ended_ && Pending().size() < kTextChunkBytes) {
-      std::size_t count = 0;
-      const std::size_t bytes = file_->ReadRecords(records_.data(), records_.size(), &count);
-      const std::uint64_t done = encoder_->RecordsWritten();
-      if (bytes != 0 && done < limit_) encoder_->Encode(records_.data(), bytes, limit_ - done);
-      const bool end = bytes == 0 || encoder_->RecordsWritten() >= limit_;
-      Compress(end);
-      ended_ = end;
-    }
-  }
+  // Environment teardown: end the file's thread now. The object itself may
+  // still be in use by a next() in flight, which then returns at once.
+  static void Cleanup(void* arg) { static_cast<NativeTextEncoder*>(arg)->file_->Close(); }
 
   // The bytes ready for JS: the text, or its compressed form.
   ByteBuffer& Pending() { return zstd_ ? compressed_ : encoder_->Output(); }
@@ -150,6 +150,7 @@ class NativeTextEncoder : public Napi::ObjectWrap<NativeTextEncoder> {
   Napi::Value Encode(const Napi::CallbackInfo& info) {
     auto env = info.Env();
     CheckIdle(env);
+    if (!encoder_) return Napi::Buffer<std::uint8_t>::New(env, 0);  // a file's text comes from next()
     auto bytes = info[0].As<Napi::Uint8Array>();
     encoder_->Encode(bytes.Data(), bytes.ByteLength(), info.Length() > 1 ? LimitFromJs(info[1]) : SIZE_MAX);
     Compress(false);
@@ -165,37 +166,44 @@ class NativeTextEncoder : public Napi::ObjectWrap<NativeTextEncoder> {
     return (new NextWorker{*this})->Start();
   }
 
-  // finish(): the rest of the text (and the end of the zstd frame).
+  // finish(): the rest of the text (and the end of the zstd frame); with a
+  // file, whose text next() hands out whole, it stops the file's thread.
   Napi::Value Finish(const Napi::CallbackInfo& info) {
     auto env = info.Env();
     CheckIdle(env);
-    if (!ended_) Compress(true);
-    ended_ = true;
+    if (file_) {
+      written_ = file_->RecordsWritten();
+      file_.reset();
+      napi_remove_env_cleanup_hook(env, &NativeTextEncoder::Cleanup, this);
+      return Napi::Buffer<std::uint8_t>::New(env, 0);
+    }
+    Compress(true);
     auto out = TakeBuffer(env);
     written_ = encoder_->RecordsWritten();
     encoder_.reset();
-    file_.reset();
     return out;
   }
 
   Napi::Value Written(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), static_cast<double>(encoder_ ? encoder_->RecordsWritten() : written_));
+    const std::uint64_t n = encoder_ ? encoder_->RecordsWritten() : file_ ? file_->RecordsWritten() : written_;
+    return Napi::Number::New(info.Env(), static_cast<double>(n));
   }
 
   void CheckIdle(Napi::Env env) const {
     if (busy_) throw ToJsError(env, {kErrorFamily, "BUSY", "the text encoder is already working", 0});
-    if (!encoder_) throw ToJsError(env, {kErrorFamily, "CLOSED", "the text encoder has finished", 0});
+    if (!encoder_ && !file_) throw ToJsError(env, {kErrorFamily, "CLOSED", "the text encoder has finished", 0});
   }
 
+  // Records from JS: encoded on the JS thread.
   std::unique_ptr<TextEncoder> encoder_;
   std::unique_ptr<ZstdCompressor> zstd_;
-  std::unique_ptr<DbnFileStore> file_;
-  std::vector<std::uint8_t> records_;
   ByteBuffer compressed_;
-  std::size_t limit_{SIZE_MAX};
+  // A file: encoded on the core's thread, chunk_ the last chunk taken.
+  std::unique_ptr<TextFileEncoder> file_;
+  ByteBuffer chunk_;
+  napi_env env_{};
   std::uint64_t written_{};
   bool busy_{false};
-  bool ended_{false};
 };
 
 }  // namespace

@@ -2,12 +2,13 @@
 // (§10.2-§10.7, read from the spec file itself), through DbnStore.toCsv/toJson,
 // writeCsv/writeJson over other batch sources, and the encode streams.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Worker } from 'node:worker_threads';
 import { zstdDecompressSync } from './zstd-helper.js';
 import { CsvEncodeStream, DbnError, DbnStore, InvalidArgumentError, JsonEncodeStream, writeCsv, writeDbnFile, writeJson, type TextOptions } from '../lib/index.js';
 import { fixturePath } from './fixtures.js';
@@ -248,6 +249,56 @@ describe('text of a DBN file, encoded off the JS thread', () => {
       // A destination that fails stops the encoding with its error.
       const failing = new Writable({ write: (_c, _e, done) => done(new Error('disk full')) });
       await expect(store.toJson(failing)).rejects.toThrow('disk full');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** Threads of this process. */
+  const threads = (): number => readdirSync('/proc/self/task').length;
+
+  /** Waits until the process has `n` threads (or gives up after 5 s). */
+  async function threadsBecome(n: number): Promise<number> {
+    for (let i = 0; i < 100 && threads() !== n; i++) await new Promise((r) => setTimeout(r, 50));
+    return threads();
+  }
+
+  it('ends its native thread when the destination fails or the worker thread is terminated', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbn-text-thread-'));
+    try {
+      const { path, store } = await bigFile(dir, 20_000);
+      await text(store, 'csv', PLAIN); // the libuv pool's threads exist from here on
+      const before = threads();
+      // A slow destination that then fails: the encoding thread is ahead of it, waiting for room.
+      let writes = 0;
+      const failing = new Writable({
+        highWaterMark: 1,
+        write: (_c, _e, done) => setTimeout(() => done(++writes === 3 ? new Error('disk full') : null), 20),
+      });
+      const result = store.toJson(failing);
+      await new Promise((r) => setTimeout(r, 30));
+      expect(threads()).toBe(before + 1);
+      await expect(result).rejects.toThrow('disk full');
+      expect(await threadsBecome(before)).toBe(before);
+
+      // A worker thread stopped while its encoding thread waits on a destination that never drains.
+      const code = `
+        const { parentPort, workerData } = require('node:worker_threads');
+        const { Writable } = require('node:stream');
+        import(workerData.lib).then(({ DbnStore }) => {
+          DbnStore.fromFile(workerData.path).toCsv(new Writable({ write() {} }));
+          setTimeout(() => parentPort.postMessage('encoding'), 100);
+        });`;
+      const lib = new URL('../dist/lib/index.js', import.meta.url).href;
+      const worker = new Worker(code, { eval: true, workerData: { lib, path } });
+      await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      await worker.terminate();
+      expect(await threadsBecome(before)).toBe(before);
+      // And the main thread still encodes.
+      expect(await text(store, 'csv', { ...PLAIN, limit: 3 })).toBe(await viaBatches(store, 'csv', { ...PLAIN, limit: 3 }));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

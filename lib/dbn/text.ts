@@ -127,22 +127,27 @@ export class TextOutput {
 
   /**
    * The text of a whole DBN file, chunk by chunk, read, decoded and encoded
-   * on a native thread; the next chunk is prepared while the caller writes one.
+   * on a native thread that runs ahead of the caller by a few chunks.
    */
   async *fileChunks(metadata: Metadata | undefined, file: { path: string; options: object }): AsyncGenerator<Buffer> {
     const limit = this.#opts.limit;
     const encoder = (this.#encoder = this.#create(metadata, {}, { ...file, ...(limit === undefined ? {} : { limit }) }));
     this.#remaining = 0;
-    yield encoder.encode(new Uint8Array(0));
     let pending = encoder.next();
+    let complete = false;
     try {
       for (let chunk = await pending; chunk !== null; chunk = await pending) {
         pending = encoder.next();
         yield chunk;
       }
+      complete = true;
     } finally {
-      // An early stop still waits for the native read in flight.
-      await pending.catch(() => null);
+      // An early stop waits for the call in flight, then ends the native
+      // thread at once rather than when the encoder is collected.
+      if (!complete) {
+        await pending.catch(() => null);
+        encoder.finish();
+      }
     }
   }
 
