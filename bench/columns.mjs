@@ -1,7 +1,8 @@
 // Columns and Arrow tables of a synthetic 2,000,000-record MBO file, beside
 // the native decode-only rate of the same file in the same run.
+import { join } from 'node:path';
 import { DbnStore } from '../dist/lib/index.js';
-import { mboFile, measure } from './synthetic.mjs';
+import { BENCH_DIR, mboFile, measure } from './synthetic.mjs';
 
 const RECORDS = 2_000_000;
 
@@ -23,12 +24,13 @@ export async function benchColumns() {
       for await (const b of store.toArrowBatches()) n += b.numRows;
       return n;
     }],
+    ['toParquet (zstd, written batch by batch)', () => store.toParquet(join(BENCH_DIR, 'columns.parquet')), 1],
   ];
   let arrowMissing = false;
   const results = [];
-  for (const [name, fn] of runs) {
+  for (const [name, fn, times = 3] of runs) {
     try {
-      results.push(await measure(`columns: ${name}`, fn, 3));
+      results.push(await measure(`columns: ${name}`, fn, times));
     } catch (err) {
       if (err?.code !== 'MISSING_DEPENDENCY') throw err;
       arrowMissing = true;
@@ -38,6 +40,6 @@ export async function benchColumns() {
   const notes = results
     .slice(1)
     .map((r) => `${r.name.slice(9)}: ${(base.recordsPerSec / r.recordsPerSec).toFixed(2)}x the decode-only wall time, ${(base.recordsPerCpuSec / r.recordsPerCpuSec).toFixed(2)}x its CPU time`);
-  if (arrowMissing) notes.push('apache-arrow is not installed: the Arrow runs were skipped');
+  if (arrowMissing) notes.push('apache-arrow or parquet-wasm is not installed: the runs that need them were skipped');
   return { results, notes };
 }

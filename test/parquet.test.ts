@@ -2,12 +2,12 @@
 // parquet-wasm, value by value against the record views.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC, type Table } from 'apache-arrow';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readParquet } from 'parquet-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DbnStore, type AnyRecord } from '../lib/index.js';
+import { DbnStore, parquetBytes, writeDbnFile, type AnyRecord } from '../lib/index.js';
 import { checkTable, viewValue } from './arrow-check.js';
 import { ALL_FIXTURES, fixturePath } from './fixtures.js';
 
@@ -85,6 +85,35 @@ describe('store.toParquet read back', () => {
     const { types, rows: decimals } = await duckRows(exact);
     expect(types.price).toBe('DECIMAL(38,9)');
     expect(decimals.map((r) => String(r.price))).toEqual(['3722.75', '3723']);
+  });
+
+  it('large inputs are written row group by row group; a truncated input rejects and leaves no file', async () => {
+    // The MBO fixture's records 20,000 times over.
+    const fixture = DbnStore.fromFile(fixturePath('test_data.mbo.v3.dbn.zst'));
+    const records = Buffer.concat([...fixture.batchesSync()].map((b) => new Uint8Array(b.buffer)));
+    const big = join(dir, 'big.dbn');
+    await writeDbnFile(big, fixture.metadata, [Buffer.concat(Array.from({ length: 20_000 }, () => records))]);
+    const store = DbnStore.fromFile(big);
+    const path = join(dir, 'big.parquet');
+    expect(await store.toParquet(path, { batchRows: 3000, rowGroupRows: 5000 })).toBe(40_000);
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    const [groups] = (await conn.runAndReadAll(`SELECT count(DISTINCT row_group_id) AS n, sum(DISTINCT row_group_num_rows) AS rows FROM parquet_metadata('${path}')`)).getRowObjectsJS();
+    const [counts] = (await conn.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT ts_recv) AS ts FROM read_parquet('${path}')`)).getRowObjectsJS();
+    conn.closeSync();
+    instance.closeSync();
+    expect(groups).toEqual({ n: 8n, rows: 5000n });
+    expect(counts).toEqual({ n: 40_000n, ts: 2n });
+    // The same bytes in memory.
+    const inMemory = await parquetBytes({ metadata: store.metadata, batches: () => store.batches() }, { batchRows: 3000, rowGroupRows: 5000 });
+    expect(inMemory.rows).toBe(40_000);
+    expect(Buffer.from(inMemory.bytes).equals(readFileSync(path))).toBe(true);
+
+    const cut = join(dir, 'cut.dbn');
+    writeFileSync(cut, readFileSync(big).subarray(0, statSync(big).size - 20));
+    const out = join(dir, 'cut.parquet');
+    await expect(DbnStore.fromFile(cut).toParquet(out, { batchRows: 3000 })).rejects.toMatchObject({ code: 'TRUNCATED_RECORD' });
+    expect(existsSync(out)).toBe(false);
   });
 
   it('bad options and paths are INVALID_ARGUMENT', async () => {

@@ -7,7 +7,8 @@
  * @module
  */
 import { RecordBatch } from '../../dbn/batch.js';
-import { parquetBytes } from '../../dbn/parquet.js';
+import { parquetStream } from '../../dbn/parquet.js';
+import { stdoutGone } from '../util.js';
 import type { BatchSource } from '../../dbn/text.js';
 import { rtypeForSchema, schemaFromName } from '../../generated/enums.js';
 
@@ -19,18 +20,21 @@ export interface ParquetFlags {
   limit?: number;
 }
 
-/** The Parquet file's bytes: the records of `--schema` (else the data's), at most `--limit` of them. */
-export async function parquetOutput(source: BatchSource, flags: ParquetFlags): Promise<Uint8Array> {
+/** Writes the Parquet file of `--schema`'s records (else the data's), at most `--limit` of them, as it is produced. */
+export async function writeParquetOutput(source: BatchSource, flags: ParquetFlags, write: (bytes: Uint8Array) => Promise<void>): Promise<void> {
   const schema = flags.schema === undefined ? undefined : schemaFromName(flags.schema);
   const rtype = schema === undefined ? undefined : rtypeForSchema(schema);
   const limited = flags.limit === undefined ? source : { metadata: source.metadata, batches: () => firstRecords(source, flags.limit!, rtype) };
-  const { bytes } = await parquetBytes(limited, {
+  const parquet = await parquetStream(limited, {
     prettyPx: flags.pretty ?? false,
     prettyTs: true,
     mapSymbols: flags.mapSymbols ?? false,
     ...(flags.schema !== undefined ? { schema: flags.schema } : {}),
   });
-  return bytes;
+  for await (const bytes of parquet.bytes) {
+    await write(bytes as Uint8Array);
+    if (stdoutGone()) break;
+  }
 }
 
 /** The batches up to the `limit`-th record of `rtype` (of any rtype when undefined). */

@@ -21,7 +21,7 @@ import { rtypeForSchema, schemaFromName } from '../../generated/enums.js';
 import { ZstdCompressStream } from '../../zstd.js';
 import { action, CliError, stdoutGone, wholeNumber, writeOut } from '../util.js';
 import { metadataJson } from '../metadata-json.js';
-import { parquetOutput } from './dbn-parquet.js';
+import { writeParquetOutput } from './dbn-parquet.js';
 import { SPLIT_BY, writeSplit, type PartOutput, type SplitBy } from '../split.js';
 
 type Encoding = 'csv' | 'tsv' | 'json' | 'dbn' | 'fragment' | 'parquet';
@@ -216,7 +216,7 @@ async function run(files: string[], flags: DbnFlags): Promise<void> {
     if (!effective) throw new CliError('a fragment has no metadata to print', 'USAGE');
     await emit(Buffer.from(metadataJson(effective, flags.pretty ?? false) + '\n'));
   } else if (encoding === 'parquet') {
-    await out.write(await parquetOutput(source, flags));
+    await writeParquetOutput(source, flags, (bytes) => out.write(bytes));
   } else if (encoding === 'dbn' || encoding === 'fragment') {
     const rtype = schema === undefined ? undefined : rtypeForSchema(schema);
     let remaining = limit;
