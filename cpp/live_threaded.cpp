@@ -206,14 +206,18 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
     return info.Env().Undefined();
   }
 
-  // The next item as [kind, payload], or null when there is none (the next
-  // item then wakes the facade). A batch is { buffer, byteLength, count,
-  // symbolMappings, slot }: its records are the first byteLength bytes of a
-  // lent buffer, which is JS's until it calls giveBack(slot) or keep(slot).
+  // next(info: Float64Array): the next item, or null when there is none (the
+  // next item then wakes the facade). A batch, the item of every record, is
+  // its slot (the number lend() returned), with nothing allocated: its
+  // records are the first info[0] bytes of that lent buffer, info[1] records
+  // of which info[2] symbol mappings, and info[3] batches are still queued.
+  // The buffer is JS's until it calls giveBack(slot) or keep(slot). Any other
+  // item is [kind, payload].
   Napi::Value Next(const Napi::CallbackInfo& info) {
     auto env = info.Env();
     auto item = queue_->Pop();
     if (!item) return env.Null();
+    if (item->kind == BatchQueue::Kind::Batch) return BatchToJs(info, *item);
     auto out = Napi::Array::New(env, 2);
     out.Set(0u, static_cast<std::uint32_t>(item->kind));
     switch (item->kind) {
@@ -221,7 +225,6 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
         out.Set(1u, StartedToJs(env, *item->metadata, item->version, item->ts_out));
         break;
       case BatchQueue::Kind::Batch:
-        out.Set(1u, LentBatchToJs(env, *item));
         break;
       case BatchQueue::Kind::Error: {
         const LiveError& e = *item->error;
@@ -235,20 +238,26 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
     return out;
   }
 
-  Napi::Object LentBatchToJs(Napi::Env env, const BatchQueue::Item& item) {
+  Napi::Value BatchToJs(const Napi::CallbackInfo& info, const BatchQueue::Item& item) {
+    auto env = info.Env();
     auto it = lent_.find(item.slot.id);
     if (it == lent_.end()) throw ToJsError(env, {kErrorFamily, "INTERNAL", "A batch arrived in a buffer that was not lent", 0});
+    if (info.Length() < 1 || !info[0].IsTypedArray() ||
+        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+        info[0].As<Napi::TypedArray>().ElementLength() < 4) {
+      throw ToJsError(env, {kErrorFamily, "INTERNAL", "next() takes a Float64Array of 4 elements", 0});
+    }
     it->second.with_js = true;
-    auto batch = Napi::Object::New(env);
-    batch.Set("buffer", it->second.ref.Value());
-    batch.Set("byteLength", Napi::Number::New(env, static_cast<double>(item.info.bytes)));
-    batch.Set("count", Napi::Number::New(env, static_cast<double>(item.info.count)));
-    batch.Set("symbolMappings", Napi::Number::New(env, static_cast<double>(item.info.symbol_mappings)));
-    batch.Set("slot", Napi::Number::New(env, item.slot.id));
-    return batch;
+    double* out = info[0].As<Napi::Float64Array>().Data();
+    out[0] = static_cast<double>(item.info.bytes);
+    out[1] = static_cast<double>(item.info.count);
+    out[2] = static_cast<double>(item.info.symbol_mappings);
+    out[3] = static_cast<double>(queue_->QueuedBatches());
+    return Napi::Number::New(env, item.slot.id);
   }
 
-  // lend(buffer): a buffer for the session thread to decode batches into.
+  // lend(buffer): a buffer for the session thread to decode batches into;
+  // returns its slot, the number next() gives for a batch in it.
   Napi::Value Lend(const Napi::CallbackInfo& info) {
     auto env = info.Env();
     if (info.Length() < 1 || !info[0].IsArrayBuffer()) {
@@ -258,13 +267,13 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
     if (ab.IsDetached() || ab.ByteLength() < DbnDecoder::kMaxRecordBytes) {
       throw ToJsError(env, {kErrorFamily, "INTERNAL", "A lent buffer must hold the largest record", 0});
     }
-    if (queue_->Stopped()) return env.Undefined();  // closed: nothing will be decoded
+    if (queue_->Stopped()) return Napi::Number::New(env, 0);  // closed: nothing will be decoded
     const std::uint32_t id = next_slot_id_++;
     auto* data = static_cast<std::uint8_t*>(ab.Data());
     const std::size_t size = ab.ByteLength();
     lent_.emplace(id, LentBuffer{Napi::Persistent(ab), data, size, false});
     queue_->Lend({data, size, id});
-    return env.Undefined();
+    return Napi::Number::New(env, id);
   }
 
   // giveBack(slot): the batch's records were delivered and nobody keeps

@@ -7,7 +7,7 @@
  */
 import { RecordBatch } from '../dbn/batch.js';
 import { reusedBuffers } from '../records/base.js';
-import type { NativeLiveThreaded } from './native.js';
+import { BATCH_BYTES, BATCH_COUNT, BATCH_QUEUED, BATCH_SYMBOL_MAPPINGS, type NativeLiveBatch, type NativeLiveThreaded } from './native.js';
 
 /** A batch in a lent buffer, from next() until its delivery is over. */
 export interface LentBatch {
@@ -32,6 +32,9 @@ export class BatchBuffers {
   readonly #size: number;
   readonly #max: number;
   #lent = 0;  // buffers the native side holds: free, being filled, queued or with JS
+  readonly #bySlot = new Map<number, ArrayBuffer>();
+  /** What next() writes for a batch. */
+  readonly info = new Float64Array(4);
 
   /** Lends buffers of `size` bytes, `max` at most. */
   constructor(native: NativeLiveThreaded, size: number, max: number) {
@@ -45,13 +48,29 @@ export class BatchBuffers {
     this.#lend(Math.min(INITIAL_BUFFERS, this.#max));
   }
 
+  /** The batch next() returned as `slot` (its figures in {@link info}). */
+  batch(slot: number): NativeLiveBatch {
+    const info = this.info;
+    return {
+      buffer: this.#bySlot.get(slot)!,
+      byteLength: info[BATCH_BYTES]!,
+      count: info[BATCH_COUNT]!,
+      symbolMappings: info[BATCH_SYMBOL_MAPPINGS]!,
+    };
+  }
+
   /**
    * After a batch was taken, `held` batches being with JS: if the native
    * side may have no free buffer left, lend another (up to the maximum), so
    * the queue absorbs a consumer's hiccups before TCP pushes back.
    */
   grow(held: number): void {
-    if (this.#lent < this.#max && this.#native.queuedBatches() + held >= this.#lent - 1) this.#lend(1);
+    if (this.#lent < this.#max && this.info[BATCH_QUEUED]! + held >= this.#lent - 1) this.#lend(1);
+  }
+
+  /** The client closed: the native side let every buffer go. */
+  clear(): void {
+    this.#bySlot.clear();
   }
 
   #lend(count: number): void {
@@ -62,7 +81,9 @@ export class BatchBuffers {
       // Its records are delivered to `record` listeners only, as views valid
       // during the listener; kept records must be copies.
       reusedBuffers.add(buffer);
-      this.#native.lend(buffer);
+      const slot = this.#native.lend(buffer);
+      if (slot === 0) return;  // closed
+      this.#bySlot.set(slot, buffer);
       this.#lent++;
     }
   }
@@ -80,8 +101,7 @@ export class BatchBuffers {
       this.#native.giveBack(lent.slot);
     } else {
       // Detached (transferred) meanwhile: never written to again.
-      this.#native.keep(lent.slot);
-      this.#lent--;
+      this.#forget(lent.slot);
       this.#lend(1);
     }
   }
@@ -101,9 +121,14 @@ export class BatchBuffers {
       return copy;
     }
     reusedBuffers.delete(b.buffer);
-    this.#native.keep(lent.slot);
-    this.#lent--;
+    this.#forget(lent.slot);
     lent.kept = true;
     return b;
+  }
+
+  #forget(slot: number): void {
+    this.#native.keep(slot);
+    this.#bySlot.delete(slot);
+    this.#lent--;
   }
 }

@@ -13,11 +13,6 @@ export interface NativeLiveBatch extends NativeBatch {
   symbolMappings: number;
 }
 
-/** A batch of the threaded client: in a buffer it lent, identified by `slot`. */
-export interface NativeLentBatch extends NativeLiveBatch {
-  byteLength: number;
-  slot: number;
-}
 
 /** What start() reports: the metadata and the layout of the records that follow. */
 export interface NativeStarted {
@@ -47,22 +42,31 @@ export const EVENT_BATCH = LiveEventKind.Batch;
 export const EVENT_ERROR = LiveEventKind.Error;
 export const EVENT_END = LiveEventKind.End;
 
-/** One queued item: [kind, payload]. */
+/** One queued item other than a batch: [kind, payload]. */
 export type NativeLiveItem =
   | [kind: typeof EVENT_METADATA, started: NativeStarted]
-  | [kind: typeof EVENT_BATCH, batch: NativeLentBatch]
   | [kind: typeof EVENT_ERROR, error: LiveError]
   | [kind: typeof EVENT_END];
+
+/** What next() writes for a batch, indexes into its Float64Array. */
+export const BATCH_BYTES = 0;
+export const BATCH_COUNT = 1;
+export const BATCH_SYMBOL_MAPPINGS = 2;
+export const BATCH_QUEUED = 3;
 
 export interface NativeLiveThreaded {
   subscribe(sub: NativeSubscription): number;
   /** Starts the session thread; `wake` is called when an item arrives after next() returned null. */
   start(wake: () => void): void;
   restart(wake: () => void): void;
-  /** The next queued item, or null (the next item then calls `wake`). */
-  next(): NativeLiveItem | null;
-  /** A buffer for the session thread to decode batches into (it holds a reference). */
-  lend(buffer: ArrayBuffer): void;
+  /**
+   * The next queued item, or null (the next item then calls `wake`). A batch
+   * is the slot of the lent buffer holding it (a number), its figures
+   * written to `info` (BATCH_BYTES, …): nothing is allocated per batch.
+   */
+  next(info: Float64Array): number | NativeLiveItem | null;
+  /** A buffer for the session thread to decode batches into (it holds a reference); returns its slot (0 once closed). */
+  lend(buffer: ArrayBuffer): number;
   /** A batch's records were delivered: its buffer may be filled again. */
   giveBack(slot: number): void;
   /** A batch's buffer stays with JS: the native side lets it go. */

@@ -10,12 +10,10 @@ import type { Metadata } from '../dbn/metadata.js';
 import type { AnyRecord } from '../generated/records.js';
 import type { PitSymbolMap } from '../symbology/pit-symbol-map.js';
 import {
-  EVENT_BATCH,
   EVENT_END,
   EVENT_ERROR,
   EVENT_METADATA,
   liveNative,
-  type NativeLentBatch,
   type NativeLiveItem,
   type NativeLiveThreaded,
   type NativeStarted,
@@ -386,9 +384,6 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     switch (item[0]) {
       case EVENT_METADATA:
         return this.#onMetadata(item[1]);
-      case EVENT_BATCH:
-        this.#onBatch(item[1]);
-        return true;
       case EVENT_ERROR:
         this.#onError(item[1]);
         return true;
@@ -412,13 +407,13 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     return false;
   }
 
-  #onBatch(raw: NativeLentBatch): void {
+  #onBatch(slot: number): void {
     if (this.#halted()) {
-      this.#native.giveBack(raw.slot);
+      this.#native.giveBack(slot);
       return;
     }
     // Before delivery: the symbol map already knows the batch's own mappings.
-    this.#inbox.push({ batch: this.#session.batch(raw), slot: raw.slot });
+    this.#inbox.push({ batch: this.#session.batch(this.#buffers.batch(slot)), slot });
     this.#buffers.grow(this.#inbox.length);
   }
 
@@ -478,6 +473,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     this.#native.close();
     this.#session.dispose();
     this.#inbox.length = 0;
+    this.#buffers.clear();
     this.#cursor = undefined;
     if (this.#slice) clearImmediate(this.#slice);
     this.#slice = undefined;
@@ -542,9 +538,10 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
       if (this.#state === 'closed') return false;
       if (!this.#deliverHeld(deadline)) return true;
       if (!this.#hasRoom()) return false;  // the consumers schedule us when they have room
-      const item = this.#native.next();
+      const item = this.#native.next(this.#buffers.info);
       if (item === null) return false;  // the native side wakes us
-      if (!this.#onItem(item)) return true;
+      if (typeof item === 'number') this.#onBatch(item);
+      else if (!this.#onItem(item)) return true;
       if (performance.now() > deadline) return true;
     }
   }
