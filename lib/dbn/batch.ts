@@ -9,14 +9,14 @@ import type { NativeBatch } from '../native.js';
 
 /**
  * Records as they cross from the native decoder: whole DBN records (header
- * included) packed back to back at the start of an `ArrayBuffer` (its first
- * {@link byteLength} bytes: a live batch is decoded in place into a buffer
- * that may be longer). Iterating (`for (const rec of batch)`, `records()`)
- * yields a new typed view per record, valid as long as you hold it (a batch
- * you are given keeps its buffer, never reused); {@link forEach} is faster
- * and re-points one view per record layout. The buffer can be transferred to
- * another thread (`postMessage(batch.buffer, [batch.buffer])`) and wrapped
- * there with `new RecordBatch(buffer, count, version, tsOut, byteLength)`.
+ * included) packed back to back in an `ArrayBuffer` (all of it, unless
+ * constructed with a shorter {@link byteLength}). Iterating
+ * (`for (const rec of batch)`, `records()`) yields a new typed view per
+ * record, valid as long as you hold it (a batch you are given has its own
+ * buffer, never reused); {@link forEach} is faster and re-points one view
+ * per record layout. The buffer can be transferred to another thread
+ * (`postMessage(batch.buffer, [batch.buffer])`) and wrapped there with
+ * `new RecordBatch(buffer, count, version, tsOut)`.
  */
 export class RecordBatch implements Iterable<AnyRecord> {
   /** The buffer holding the records: its first {@link byteLength} bytes. */

@@ -13,10 +13,6 @@ import { BATCH_BYTES, BATCH_COUNT, BATCH_QUEUED, BATCH_SYMBOL_MAPPINGS, type Nat
 export interface LentBatch {
   batch: RecordBatch;
   slot: number;
-  /** The buffer went back to the native side. */
-  returned?: boolean;
-  /** The buffer stays with the user; a new one is lent once delivery is over. */
-  kept?: boolean;
 }
 
 /** Default batch buffer size: the native default (LiveThreaded::kDefaultBatchBytes). */
@@ -88,42 +84,34 @@ export class BatchBuffers {
     }
   }
 
-  /** The batch's delivery is over: its buffer is filled again, or replaced if kept. */
+  /**
+   * The batch's delivery is over: its buffer may be filled again (unless it
+   * was detached meanwhile: that one is never written to again).
+   */
   done(lent: LentBatch): void {
-    if (lent.kept) this.#lend(1);
-    else if (!lent.returned) this.#giveBack(lent);
-  }
-
-  #giveBack(lent: LentBatch): void {
-    lent.returned = true;
-    const buffer = lent.batch.buffer;
-    if (buffer.byteLength === this.#size) {
+    if (lent.batch.buffer.byteLength === this.#size) {
       this.#native.giveBack(lent.slot);
     } else {
-      // Detached (transferred) meanwhile: never written to again.
       this.#forget(lent.slot);
       this.#lend(1);
     }
   }
 
   /**
-   * The batch goes where the user may keep it. A batch filling at least half
-   * its buffer keeps that buffer (a new one is lent instead); a smaller one
-   * (a quiet feed: often one record) is copied to a buffer of its own size,
-   * so kept batches never pin much more memory than their records. Records
-   * are then delivered from the batch this returns.
+   * The batch for where the user may keep it (batch listeners, iterators): a
+   * copy of its records in a buffer of their size. The lent buffer goes back
+   * once delivery is over, as for any batch, so the queue's bound counts the
+   * batches JS holds. Handing the lent buffer over instead (and lending a new
+   * one) would save the copy but cost memory: a lent buffer outlives young
+   * garbage collections, so once let go it waits for a full one, and under
+   * load several MiB of them piled up per client.
    */
-  keep(lent: LentBatch): RecordBatch {
+  copy(lent: LentBatch): RecordBatch {
     const b = lent.batch;
-    if (b.byteLength * 2 < b.buffer.byteLength) {
-      const copy = new RecordBatch(b.buffer.slice(0, b.byteLength), b.count, b.version, b.tsOut);
-      this.#giveBack(lent);
-      return copy;
-    }
-    reusedBuffers.delete(b.buffer);
-    this.#forget(lent.slot);
-    lent.kept = true;
-    return b;
+    // Not buffer.slice(), which zero-fills its new buffer before copying.
+    const bytes = Buffer.allocUnsafeSlow(b.byteLength);
+    bytes.set(b.bytes());
+    return new RecordBatch(bytes.buffer, b.count, b.version, b.tsOut);
   }
 
   #forget(slot: number): void {

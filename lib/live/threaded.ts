@@ -563,11 +563,11 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
       const head = this.#inbox[0]!;
       if (!this.#batchEmitted) {
         this.#batchEmitted = true;
-        // Batch listeners and iterators may keep the batch: its buffer is
-        // never filled again. Records alone are views valid during their
-        // listener: the buffer goes back once they are delivered.
+        // Batch listeners and iterators may keep the batch: they get a copy.
+        // Records alone are views valid during their listener: the lent
+        // buffer goes back once they are delivered.
         const kept = this.#sinks.size > 0 || this.listenerCount('batch') > 0;
-        const batch = kept ? this.#buffers.keep(head) : head.batch;
+        const batch = kept ? this.#buffers.copy(head) : head.batch;
         // Set first: if a batch listener throws, the records still follow.
         this.#cursor = this.listenerCount('record') > 0 ? new RecordCursor(batch) : undefined;
         this.#recordSnapshot = undefined;
