@@ -7,16 +7,13 @@
 
 #include <napi.h>
 
-#include <algorithm>
 #include <memory>
 #include <optional>
-#include <vector>
 
 #include "addon.hpp"
 #include "databento/text_encoder.hpp"
 #include "databento/text_file_encoder.hpp"
 #include "databento/zstd.hpp"
-#include "util/batch.hpp"
 #include "util/dbn_convert.hpp"
 #include "util/errors.hpp"
 #include "util/metadata_js.hpp"
@@ -24,7 +21,6 @@
 
 namespace databento::node {
 namespace {
-
 
 bool Flag(const Napi::Object& o, const char* key) {
   return o.Has(key) && o.Get(key).ToBoolean().Value();

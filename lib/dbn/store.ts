@@ -157,16 +157,19 @@ export class DbnStore implements Iterable<AnyRecord>, AsyncIterable<AnyRecord> {
    * number of records written.
    */
   toCsv(dest: string | Writable, options?: TextOptions): Promise<number> {
-    return writeCsv(this.#textSource(), dest, options);
+    return writeCsv(this.textSource(), dest, options);
   }
 
   /** Writes the records as JSON lines, as databento-python's `to_json`; see {@link toCsv}. */
   toJson(dest: string | Writable, options?: TextOptions): Promise<number> {
-    return writeJson(this.#textSource(), dest, options);
+    return writeJson(this.textSource(), dest, options);
   }
 
-  /** The records for the text encoders: a file is read and encoded natively, off the JS thread. */
-  #textSource(): BatchSource | FileBatchSource {
+  /**
+   * The records for the text encoders: a file is read and encoded natively, off the JS thread.
+   * @internal
+   */
+  textSource(): BatchSource | FileBatchSource {
     const source = this.#source;
     const batches = () => source.asyncBatches();
     return source instanceof FileSource ? { metadata: source.metadata, batches, file: source.file } : { metadata: source.metadata, batches };

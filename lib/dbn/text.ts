@@ -107,6 +107,7 @@ export class TextOutput {
   readonly #opts: TextEncodingOptions;
   #encoder: NativeTextEncoder | undefined;
   #remaining: number;
+  #finished = false;
 
   constructor(opts: TextEncodingOptions) {
     checkTextOptions(opts);
@@ -146,7 +147,7 @@ export class TextOutput {
       // thread at once rather than when the encoder is collected.
       if (!complete) {
         await pending.catch(() => null);
-        encoder.finish();
+        this.finish(metadata);
       }
     }
   }
@@ -188,9 +189,11 @@ export class TextOutput {
     return head.length ? Buffer.concat([head, text]) : text;
   }
 
-  /** Ends the output: the last bytes (and the zstd frame's end). */
+  /** Ends the output: the last bytes (and the zstd frame's end); nothing more once ended. */
   finish(metadata: Metadata | undefined): Buffer {
     const head = this.start(metadata, metadata?.version ?? 3, metadata?.ts_out ?? false);
+    if (this.#finished) return head;
+    this.#finished = true;
     const tail = this.#encoder!.finish();
     return head.length ? Buffer.concat([head, tail]) : tail;
   }

@@ -16,7 +16,7 @@ import { mergeBatches, mergeMetadata } from '../../dbn/merge.js';
 import type { Metadata } from '../../dbn/metadata.js';
 import type { DecoderOptions } from '../../dbn/options.js';
 import { DbnStore } from '../../dbn/store.js';
-import { TextOutput, type BatchSource } from '../../dbn/text.js';
+import { TextOutput, type BatchSource, type FileBatchSource } from '../../dbn/text.js';
 import { rtypeForSchema, schemaFromName } from '../../generated/enums.js';
 import { ZstdCompressStream } from '../../zstd.js';
 import { action, CliError, stdoutGone, wholeNumber, writeOut } from '../util.js';
@@ -121,7 +121,7 @@ async function openInputs(files: string[], flags: DbnFlags): Promise<{ metadata:
     } else {
       if (!existsSync(file)) throw new CliError(`no such file: ${file}`, 'FILE_NOT_FOUND');
       const store = DbnStore.fromFile(file, options);
-      sources.push({ metadata: store.maybeMetadata, batches: () => store.batches() });
+      sources.push({ ...store.textSource(), metadata: store.maybeMetadata });
     }
   }
   if (sources.length === 1) return { metadata: sources[0]!.metadata, source: sources[0]! };
@@ -233,14 +233,24 @@ async function run(files: string[], flags: DbnFlags): Promise<void> {
     if (encoding !== 'json' && effective && effective.schema === null && flags.schema === undefined && !flags.mapSymbols) {
       throw new CliError("can't encode a CSV with mixed schemas: pass --schema to keep one", 'MIXED_SCHEMAS');
     }
-    for await (const batch of source.batches()) {
-      await out.write(text.encode(batch, effective));
-      if (text.done || stdoutGone()) break;
+    // One file is read and encoded natively, off the JS thread.
+    const chunks = 'file' in source ? text.fileChunks(effective, (source as FileBatchSource).file) : encodeBatches(source, text, effective);
+    for await (const chunk of chunks) {
+      await out.write(chunk);
+      if (stdoutGone()) break;
     }
     await out.write(text.finish(effective));
   }
   if (compressor) await out.write(compressor.end());
   await out.close();
+}
+
+/** The text of a source's batches, encoded on the JS thread. */
+async function* encodeBatches(source: BatchSource, text: TextOutput, metadata: Metadata | undefined): AsyncGenerator<Buffer> {
+  for await (const batch of source.batches()) {
+    yield text.encode(batch, metadata);
+    if (text.done) return;
+  }
 }
 
 /** The text encoder of the flags; with --map-symbols, CSV rows of other schemas keep their own columns, as the dbn CLI writes them. */

@@ -7,12 +7,13 @@
 // next. Memory stays bounded: the thread waits while `max_chunks` chunks are
 // ready and not yet taken.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <atomic>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
