@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import { markAsUntransferable } from 'node:worker_threads';
 import { RecordBatch } from '../dbn/batch.js';
 import { reusedBuffers } from '../records/base.js';
 import { BATCH_BYTES, BATCH_COUNT, BATCH_QUEUED, BATCH_SYMBOL_MAPPINGS, type NativeLiveBatch, type NativeLiveThreaded } from './native.js';
@@ -77,6 +78,9 @@ export class BatchBuffers {
       // Its records are delivered to `record` listeners only, as views valid
       // during the listener; kept records must be copies.
       reusedBuffers.add(buffer);
+      // Never detached by postMessage or structuredClone (copied instead, or
+      // refused): the session thread may be writing into it.
+      markAsUntransferable(buffer);
       const slot = this.#native.lend(buffer);
       if (slot === 0) return;  // closed
       this.#bySlot.set(slot, buffer);
