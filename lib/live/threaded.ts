@@ -21,6 +21,7 @@ import {
 import { BatchBuffers, DEFAULT_BATCH_BYTES, type LentBatch } from './lending.js';
 import type { LiveThreadedOptions, ReconnectEvent, Subscription, SubscriptionRequest } from './options.js';
 import { LiveSession } from './session.js';
+import { BatchSink } from './sink.js';
 import { callSite, Deferred, withCallSite } from './util.js';
 
 /** Events of {@link LiveThreaded}. */
@@ -58,35 +59,6 @@ const HIGH_WATER = 2;
 const SLICE_MS = 10;
 // Batches the native queue holds at most by default (option queueBatches).
 const QUEUE_BATCHES = 16;
-
-/** One async iterator's queue. */
-class BatchSink {
-  readonly queue: RecordBatch[] = [];
-  waiter: Deferred<IteratorResult<RecordBatch>> | undefined;
-  done = false;
-  error: LiveError | undefined;
-
-  push(batch: RecordBatch): void {
-    if (this.waiter) {
-      const w = this.waiter;
-      this.waiter = undefined;
-      w.resolve({ value: batch, done: false });
-    } else {
-      this.queue.push(batch);
-    }
-  }
-
-  end(error?: LiveError): void {
-    if (this.done) return;
-    this.done = true;
-    this.error = error;
-    const w = this.waiter;
-    this.waiter = undefined;
-    if (!w) return;
-    if (error && this.queue.length === 0) w.reject(error);
-    else w.resolve({ value: undefined, done: true });
-  }
-}
 
 /**
  * A live session streamed by a native thread. Records arrive in batches
@@ -341,40 +313,7 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
       this.#schedule();
     };
     this.#schedule();
-    const iterator: AsyncIterableIterator<RecordBatch> = {
-      next: () => {
-        const batch = sink.queue.shift();
-        if (batch) {
-          this.#schedule();
-          return Promise.resolve({ value: batch, done: false });
-        }
-        if (sink.done) {
-          detach();
-          if (sink.error) {
-            const e = sink.error;
-            sink.error = undefined;  // thrown once
-            return Promise.reject(e);
-          }
-          return Promise.resolve({ value: undefined, done: true });
-        }
-        sink.waiter = new Deferred();
-        this.#schedule();
-        return sink.waiter.promise;
-      },
-      // Leaving a for-await loop early: the client closes, so nothing keeps
-      // the process alive unnoticed.
-      return: async () => {
-        sink.done = true;
-        sink.queue.length = 0;
-        detach();
-        await this.close();
-        return { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
+    return sink.iterator(() => this.#schedule(), detach, () => this.close());
   }
 
   // -- native events ---------------------------------------------------------
