@@ -158,6 +158,26 @@ class NativeTextEncoder : public Napi::ObjectWrap<NativeTextEncoder> {
     auto env = info.Env();
     CheckIdle(env);
     if (!file_) throw ToJsError(env, {kErrorFamily, "BAD_ARGUMENT", "this text encoder reads no file", 0});
+    // A chunk the thread has ready is taken at once: only a wait goes
+    // through a worker (two thread hops a chunk otherwise).
+    auto deferred = Napi::Promise::Deferred::New(env);
+    try {
+      switch (file_->TryNext(chunk_)) {
+        case TextFileEncoder::Taken::Chunk:
+          deferred.Resolve(Napi::Buffer<std::uint8_t>::Copy(env, chunk_.data(), chunk_.size()));
+          return deferred.Promise();
+        case TextFileEncoder::Taken::End:
+          deferred.Resolve(env.Null());
+          return deferred.Promise();
+        case TextFileEncoder::Taken::NotYet:
+          break;
+      }
+    } catch (const Napi::Error&) {
+      throw;
+    } catch (...) {
+      deferred.Reject(ToJsError(env, CurrentError(kErrorFamily)).Value());
+      return deferred.Promise();
+    }
     busy_ = true;
     return (new NextWorker{*this})->Start();
   }

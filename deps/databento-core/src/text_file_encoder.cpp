@@ -45,22 +45,32 @@ void TextFileEncoder::Stop() {
 
 bool TextFileEncoder::Next(ByteBuffer& out) {
   std::unique_lock lock{mu_};
+  ready_.wait(lock, [&] { return !chunks_.empty() || ended_ || stopped_; });
+  return Take(lock, out) == Taken::Chunk;
+}
+
+TextFileEncoder::Taken TextFileEncoder::TryNext(ByteBuffer& out) {
+  std::unique_lock lock{mu_};
+  if (chunks_.empty() && !ended_ && !stopped_) return Taken::NotYet;
+  return Take(lock, out);
+}
+
+TextFileEncoder::Taken TextFileEncoder::Take(std::unique_lock<std::mutex>& lock, ByteBuffer& out) {
   if (out.capacity() != 0 && spare_.size() < max_chunks_) {
     out.Clear();
     spare_.push_back(std::move(out));
   }
   out.Clear();
-  ready_.wait(lock, [&] { return !chunks_.empty() || ended_ || stopped_; });
-  if (stopped_) return false;
+  if (stopped_) return Taken::End;
   if (!chunks_.empty()) {
     out = std::move(chunks_.front());
     chunks_.pop_front();
     lock.unlock();
     room_.notify_one();
-    return true;
+    return Taken::Chunk;
   }
   if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
-  return false;
+  return Taken::End;
 }
 
 bool TextFileEncoder::Publish(ByteBuffer& ready) {

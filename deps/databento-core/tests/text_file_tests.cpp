@@ -113,6 +113,26 @@ TEST("text file: every chunk in order, the same text as TextEncoder") {
   }
 }
 
+TEST("text file: taking chunks without waiting gives the same text") {
+  const TempFile file{LargeMboFile(20000)};
+  const auto opts = Options(TextFormat::Json, true);
+  DbnFileStore probe{file.path, {}};
+  TextFileEncoder enc{file.path, Small(opts), &*probe.GetMetadata()};
+  std::string text;
+  ByteBuffer chunk;
+  for (;;) {
+    const auto taken = enc.TryNext(chunk);
+    if (taken == TextFileEncoder::Taken::End) break;
+    if (taken == TextFileEncoder::Taken::NotYet) {
+      std::this_thread::yield();
+      continue;
+    }
+    text.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+  }
+  CHECK(text == Expected(file.path, opts));
+  CHECK(enc.TryNext(chunk) == TextFileEncoder::Taken::End);
+}
+
 TEST("text file: a limit ends the text after that many records") {
   const TempFile file{LargeMboFile(20000)};
   auto o = Small(Options(TextFormat::Csv, false));

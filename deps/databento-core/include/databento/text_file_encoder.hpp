@@ -52,6 +52,10 @@ class TextFileEncoder {
   // stopped. Rethrows the thread's failure, after the text of the records
   // before it.
   bool Next(ByteBuffer& out);
+  // As Next(), without waiting: NotYet while no chunk is ready and the
+  // text has not ended.
+  enum class Taken { Chunk, End, NotYet };
+  Taken TryNext(ByteBuffer& out);
   // Ends the thread at its next step and makes Next() return false; any
   // thread, idempotent.
   void Stop();
@@ -61,6 +65,9 @@ class TextFileEncoder {
 
  private:
   void Run();
+  // The next chunk (or the end, or the thread's failure) into `out`, once
+  // one is there; `lock` holds mu_.
+  Taken Take(std::unique_lock<std::mutex>& lock, ByteBuffer& out);
   // Hands `ready` over, waiting for room; leaves a spare buffer in it.
   // Returns false once stopped.
   bool Publish(ByteBuffer& ready);
