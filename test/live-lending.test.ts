@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyRecord, MboMsg } from '../lib/generated/records.js';
 import type { RecordBatch } from '../lib/dbn/batch.js';
+import type { LiveThreaded, LiveThreadedOptions } from '../lib/live/index.js';
 import { encodeMboRecords, type MockLiveGatewayOptions } from '../lib/testing/live-gateway.js';
 import { gateway as mockGateway, threaded } from './live-helpers.js';
 
@@ -19,6 +20,14 @@ function gateway(options: MockLiveGatewayOptions = {}) {
 /** The bytes the mock sent for record `seq` (encodeMboRecords numbers them in `sequence`). */
 function sent(all: Uint8Array, seq: number): Uint8Array {
   return all.subarray(seq * MBO_SIZE, (seq + 1) * MBO_SIZE);
+}
+
+/** A client of the mock at `port`, subscribed to MBO and started. */
+async function streaming(port: number, extra: Partial<LiveThreadedOptions> = SMALL): Promise<LiveThreaded> {
+  const client = threaded(port, extra);
+  client.subscribe({ schema: 'mbo', symbols: 'A' });
+  await client.start();
+  return client;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -43,9 +52,7 @@ describe('lent batch buffers', () => {
     const total = 200_000;
     const all = encodeMboRecords(total);
     const gw = await gateway({ records: all });
-    const client = threaded(gw.port, SMALL);
-    client.subscribe({ schema: 'mbo', symbols: 'A' });
-    await client.start();
+    const client = await streaming(gw.port);
     const buffers = new Set<ArrayBufferLike>();
     let detached = 0;
     const clones: AnyRecord[] = [];
@@ -89,9 +96,7 @@ describe('lent batch buffers', () => {
     const total = 50_000;
     const all = encodeMboRecords(total);
     const gw = await gateway({ records: all });
-    const client = threaded(gw.port, SMALL);
-    client.subscribe({ schema: 'mbo', symbols: 'A' });
-    await client.start();
+    const client = await streaming(gw.port);
     const kept: RecordBatch[] = [];
     let n = 0;
     let recordWrong = 0;
@@ -119,9 +124,7 @@ describe('lent batch buffers', () => {
     const total = 50_000;
     const all = encodeMboRecords(total);
     const gw = await gateway({ records: all });
-    const client = threaded(gw.port, SMALL);
-    client.subscribe({ schema: 'mbo', symbols: 'A' });
-    await client.start();
+    const client = await streaming(gw.port);
     const kept: RecordBatch[] = [];
     let n = 0;
     for await (const batch of client.batches()) {
@@ -142,9 +145,7 @@ describe('lent batch buffers', () => {
         await new Promise((r) => setTimeout(r, 5));
       }
     })();
-    const client = threaded(gw.port);
-    client.subscribe({ schema: 'mbo', symbols: 'A' });
-    await client.start();
+    const client = await streaming(gw.port, {});
     const kept: RecordBatch[] = [];
     let n = 0;
     for await (const batch of client.batches()) {
@@ -160,9 +161,7 @@ describe('lent batch buffers', () => {
   it('close() during delivery: no record after it, and the client ends cleanly', async () => {
     const total = 100_000;
     const gw = await gateway({ records: encodeMboRecords(total) });
-    const client = threaded(gw.port, SMALL);
-    client.subscribe({ schema: 'mbo', symbols: 'A' });
-    await client.start();
+    const client = await streaming(gw.port);
     let n = 0;
     let after = 0;
     let closing: Promise<void> | undefined;
@@ -176,9 +175,7 @@ describe('lent batch buffers', () => {
     expect(n).toBe(30_000);
     expect(client.closed).toBe(true);
     // A second client in the same process streams as before.
-    const again = threaded(gw.port, SMALL);
-    again.subscribe({ schema: 'mbo', symbols: 'A' });
-    await again.start();
+    const again = await streaming(gw.port);
     let m = 0;
     await new Promise<void>((resolve) => again.on('record', () => void (++m === total && resolve())));
     expect(m).toBe(total);

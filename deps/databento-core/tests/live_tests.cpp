@@ -250,15 +250,21 @@ std::vector<std::uint8_t> LiveStream(std::size_t n_trades) {
   return out;
 }
 
+// Options of a client of a gateway on this machine.
+LiveOptions LocalOptions(const std::string& key, std::uint16_t port) {
+  LiveOptions o;
+  o.key = key;
+  o.dataset = "GLBX.MDP3";
+  o.gateway = "127.0.0.1";
+  o.port = port;
+  return o;
+}
+
 void TestSession() {
   const std::string key = "db-Wk3xEJ7pQo9LrT2aZ6vNcF8sHy4Ub";
   {
     ScriptedGateway gw{key, LiveStream(1000), true};
-    LiveOptions o;
-    o.key = key;
-    o.dataset = "GLBX.MDP3";
-    o.gateway = "127.0.0.1";
-    o.port = gw.Port();
+    const LiveOptions o = LocalOptions(key, gw.Port());
     LiveBlocking client{o};
     client.Subscribe({Schema::Trades, SType::RawSymbol, {"ESZ4"}, std::nullopt, false, 0});
     const Metadata md = client.Start();
@@ -280,11 +286,7 @@ void TestSession() {
   }
   {
     ScriptedGateway gw{"db-Wk3xEJ7pQo9LrT2aZ6vNcF8sHxxxx", {}, true};
-    LiveOptions o;
-    o.key = key;
-    o.dataset = "GLBX.MDP3";
-    o.gateway = "127.0.0.1";
-    o.port = gw.Port();
+    const LiveOptions o = LocalOptions(key, gw.Port());
     LiveBlocking client{o};
     bool auth_failed = false;
     try {
@@ -298,11 +300,7 @@ void TestSession() {
   {
     // Threaded: batches arrive, Stop ends the thread without an error.
     ScriptedGateway gw{key, LiveStream(5000), false};
-    LiveOptions o;
-    o.key = key;
-    o.dataset = "GLBX.MDP3";
-    o.gateway = "127.0.0.1";
-    o.port = gw.Port();
+    const LiveOptions o = LocalOptions(key, gw.Port());
     LiveThreaded client{o};
     client.Subscribe({Schema::Trades, SType::RawSymbol, {"ESZ4"}, std::nullopt, false, 0});
     std::atomic<std::size_t> records{0};
@@ -329,11 +327,7 @@ void TestSession() {
     // Threaded into lent slots: two buffers go round between the session
     // thread and this one, every record arrives once, Stop gives them back.
     ScriptedGateway gw{key, LiveStream(5000), false};
-    LiveOptions o;
-    o.key = key;
-    o.dataset = "GLBX.MDP3";
-    o.gateway = "127.0.0.1";
-    o.port = gw.Port();
+    const LiveOptions o = LocalOptions(key, gw.Port());
     LiveThreaded client{o};
     client.Subscribe({Schema::Trades, SType::RawSymbol, {"ESZ4"}, std::nullopt, false, 0});
     BatchQueue queue;
