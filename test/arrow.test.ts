@@ -8,25 +8,12 @@ import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { arrowBatches, DbnEncoder, DbnStore, RecordBatch, toArrowTable, writeArrowIpc } from '../lib/index.js';
 import { checkTable } from './arrow-check.js';
+import { jsonSymbols } from './readback.js';
 import { ALL_FIXTURES, fixturePath } from './fixtures.js';
 
 const FILES = ALL_FIXTURES.filter((f) => !f.includes('.frag') && !f.endsWith('.dbz'));
 const dir = mkdtempSync(join(tmpdir(), 'databento-arrow-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function jsonSymbols(store: DbnStore, rtype: number): Promise<(string | null)[]> {
-  const sink = new PassThrough();
-  const chunks: Buffer[] = [];
-  sink.on('data', (c: Buffer) => chunks.push(c));
-  await store.toJson(sink);
-  return Buffer.concat(chunks)
-    .toString()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { hd: { rtype: number }; symbol: string | null })
-    .filter((o) => o.hd.rtype === rtype)
-    .map((o) => o.symbol);
-}
 
 describe('store.toArrow against the record views', () => {
   for (const file of FILES) {

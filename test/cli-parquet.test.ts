@@ -1,6 +1,5 @@
 // `databento-node dbn --parquet` run as a child process, the file read back
 // by DuckDB against the record views.
-import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,20 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DbnStore } from '../lib/index.js';
 import { runCli } from './cli-helpers.js';
 import { fixturePath } from './fixtures.js';
+import { duckQuery } from './readback.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'databento-cli-parquet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const conn = await instance.connect();
-  try {
-    return (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
 
 describe('databento-node dbn --parquet', () => {
   it('writes the records as Parquet, the encoding inferred from -o', async () => {
@@ -30,7 +19,7 @@ describe('databento-node dbn --parquet', () => {
     const r = await runCli(['dbn', mbp, '-o', out, '-p', '-s']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const rows = await query(`SELECT epoch_ns(ts_recv::TIMESTAMP) AS ns, price, bid_px_00, size, action, symbol FROM read_parquet('${out}')`);
+    const rows = await duckQuery(':memory:', `SELECT epoch_ns(ts_recv::TIMESTAMP) AS ns, price, bid_px_00, size, action, symbol FROM read_parquet('${out}')`);
     const recs = DbnStore.fromFile(mbp).toArray();
     expect(rows.length).toBe(recs.length);
     recs.forEach((rec, i) => {
@@ -46,10 +35,10 @@ describe('databento-node dbn --parquet', () => {
     const out = join(dir, 'mbo.parquet');
     const r = await runCli(['dbn', fixturePath('test_data.mbo.v3.dbn.zst'), '--parquet', '-o', out, '-l', '1']);
     expect(r.status).toBe(0);
-    const cols = await query(`DESCRIBE SELECT * FROM read_parquet('${out}')`);
+    const cols = await duckQuery(':memory:', `DESCRIBE SELECT * FROM read_parquet('${out}')`);
     expect(cols.find((c) => c.column_name === 'price')!.column_type).toBe('BIGINT');
     expect(cols.some((c) => c.column_name === 'symbol')).toBe(false);
-    expect(await query(`SELECT price FROM read_parquet('${out}')`)).toEqual([{ price: 3722750000000n }]);
+    expect(await duckQuery(':memory:', `SELECT price FROM read_parquet('${out}')`)).toEqual([{ price: 3722750000000n }]);
   });
 
   it('writes to stdout and refuses -z and other encodings', async () => {

@@ -4,25 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { DbnStore, toColumns, type AnyColumn, type Columns } from '../lib/index.js';
 import { viewValue } from './arrow-check.js';
 import { ALL_FIXTURES, fixturePath } from './fixtures.js';
+import { jsonSymbols } from './readback.js';
 
 const FILES = ALL_FIXTURES.filter((f) => !f.includes('.frag') && !f.endsWith('.dbz'));
 const UNDEF_PRICE = 2n ** 63n - 1n;
 
 /** Symbols per record by the text encoder's JSON lines (the same mapping rules). */
-async function jsonSymbols(store: DbnStore, rtype: number): Promise<(string | null)[]> {
-  const chunks: Buffer[] = [];
-  const { Writable } = await import('node:stream');
-  const sink = new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) });
-  await store.toJson(sink, { prettyPx: false, prettyTs: false });
-  return Buffer.concat(chunks)
-    .toString()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { hd: { rtype: number }; symbol: string | null })
-    .filter((o) => o.hd.rtype === rtype)
-    .map((o) => o.symbol);
-}
-
 function checkAgainstViews(store: DbnStore, table: Columns<AnyColumn>, where: string): void {
   const recs = store.toArray().filter((r) => r.rtype === table.rtype);
   expect(table.count, where).toBe(recs.length);

@@ -3,13 +3,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Historical } from '../lib/historical/index.js';
 import { ingest, IngestError, type IngestSummary } from '../lib/ingest/index.js';
 import { MockHistoricalServer } from '../lib/testing/historical-server.js';
 import { MockLiveGateway, MOCK_API_KEY } from '../lib/testing/live-gateway.js';
 import { CLI } from './cli-helpers.js';
+import { duckQuery } from './readback.js';
 import { D0, DAY, encodeMbo, expectedFigures, expectedSymbols, FIGURES_SQL, instrumentOf, mboMarket, serveMbo } from './ingest-helpers.js';
 
 const MARKET = mboMarket(2000);
@@ -46,17 +46,6 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function query(path: string, sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(path);
-  const conn = await instance.connect();
-  try {
-    return (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
-
 test('live follow after the range: no gap and no duplicate across the hand-over and a dropped connection', async () => {
   const to = join(tmp, 'live.duckdb');
   const controller = new AbortController();
@@ -83,16 +72,16 @@ test('live follow after the range: no gap and no duplicate across the hand-over 
   expect(summary.live).toMatchObject({ sessions: 2, rowsInserted: DAY2.length });
   // The first session replayed day 1 (all skipped), the second the part of day 2 the first had stored.
   expect(summary.live!.records).toBe(2000 + 1001 + DAY2.length);
-  const [figures] = await query(to, FIGURES_SQL);
+  const [figures] = await duckQuery(to, FIGURES_SQL);
   expect(Object.fromEntries(Object.entries(figures!).map(([k, v]) => [k, String(v)]))).toEqual(expectedFigures(MARKET));
-  const symbols = await query(to, `SELECT symbol || ' ' || strftime(ts_recv, '%Y-%m-%d') AS k, count(*) AS n FROM mbo GROUP BY ALL`);
+  const symbols = await duckQuery(to, `SELECT symbol || ' ' || strftime(ts_recv, '%Y-%m-%d') AS k, count(*) AS n FROM mbo GROUP BY ALL`);
   expect(Object.fromEntries(symbols.map((r) => [r['k'], Number(r['n'])]))).toEqual(expectedSymbols(MARKET));
   // Each instrument under its own symbol, day by day (live rows from the session's mappings).
-  const labels = await query(to, `SELECT DISTINCT strftime(ts_recv, '%Y-%m-%d') AS day, instrument_id AS id, symbol FROM mbo ORDER BY ALL`);
+  const labels = await duckQuery(to, `SELECT DISTINCT strftime(ts_recv, '%Y-%m-%d') AS day, instrument_id AS id, symbol FROM mbo ORDER BY ALL`);
   expect(labels.map((r) => `${r['day']} ${r['id']} ${r['symbol']}`)).toEqual([
     '2024-03-04 5001 ESH4', '2024-03-04 5002 ESM4', '2024-03-05 5001 ESH4', '2024-03-05 5002 ESM4', '2024-03-06 5002 ESM4', '2024-03-06 5003 ESH4',
   ]);
-  const [dups] = await query(to, 'SELECT count(*) AS n FROM (SELECT order_id FROM mbo GROUP BY order_id HAVING count(*) > 1)');
+  const [dups] = await duckQuery(to, 'SELECT count(*) AS n FROM (SELECT order_id FROM mbo GROUP BY order_id HAVING count(*) > 1)');
   expect(Number(dups!['n'])).toBe(0);
 }, 30_000);
 
@@ -156,7 +145,7 @@ test('a gateway that can no longer replay from the last stored record stops the 
     expect(aged.sessions).toHaveLength(1);
     expect(Date.now() - t0).toBeLessThan(aged.sessions.length * 1000 + 5000);
     expect(err.summary).toMatchObject({ chunksLoaded: 1, rowsInserted: 2000 });
-    const [row] = await query(to, 'SELECT count(*) AS n FROM mbo');
+    const [row] = await duckQuery(to, 'SELECT count(*) AS n FROM mbo');
     expect(Number(row!['n'])).toBe(2000);
   } finally {
     await aged.close();

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startPostgres } from '../bench/pg-cluster.mjs';
@@ -16,6 +15,7 @@ import type { IngestTarget } from '../lib/ingest/target.js';
 import { RowBuilder, SymbolDictionary, type RowBlock } from '../lib/ingest/rows.js';
 import { tableFor } from '../lib/ingest/tables.js';
 import { D0, DAY, encodeMbo, type MboRow } from './ingest-helpers.js';
+import { duckQuery } from './readback.js';
 
 const TABLE = tableFor('mbo');
 const LONG = 'ES 2024-06-21 C5000 weekly'; // over the 12 bytes DuckDB keeps inline
@@ -104,17 +104,8 @@ interface Db {
 const ORDER = 'ORDER BY ts_recv, instrument_id, ord';
 const duck: Db = {
   open: (name) => DuckDbTarget.open(join(tmp, `${name}.duckdb`)),
-  async rows(name) {
-    const instance = await DuckDBInstance.create(join(tmp, `${name}.duckdb`));
-    const conn = await instance.connect();
-    try {
-      const sql = `SELECT * EXCLUDE (ts_event, ts_recv), epoch_ns(ts_event) AS ts_event, epoch_ns(ts_recv) AS ts_recv FROM mbo ${ORDER}`;
-      return (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-    }
-  },
+  rows: (name) =>
+    duckQuery(join(tmp, `${name}.duckdb`), `SELECT * EXCLUDE (ts_event, ts_recv), epoch_ns(ts_event) AS ts_event, epoch_ns(ts_recv) AS ts_recv FROM mbo ${ORDER}`),
 };
 const databases = new Map<string, string>();
 const pgUrl = (name: string): string => {

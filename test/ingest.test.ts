@@ -3,12 +3,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { Historical } from '../lib/historical/index.js';
 import { ingest, IngestError, type IngestSummary } from '../lib/ingest/index.js';
 import { MockHistoricalServer } from '../lib/testing/historical-server.js';
 import { D0, DAY, expectedFigures, expectedSymbols, FIGURES_SQL, KEY, mboMarket, serveMbo } from './ingest-helpers.js';
+import { duckQuery } from './readback.js';
 
 const GET_RANGE = '/v0/timeseries.get_range';
 const MARKET = mboMarket(2000);
@@ -33,30 +33,18 @@ beforeEach(() => {
 const client = (): Historical => new Historical({ key: KEY, gateway: server.url, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
 const base = { dataset: 'GLBX.MDP3', schema: 'mbo', symbols: ['ESH4', 'ESM4'], start: '2024-03-04', end: '2024-03-07', retryDelayMs: 1 };
 
-async function query(path: string, sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(path);
-  const conn = await instance.connect();
-  try {
-    const r = await conn.runAndReadAll(sql);
-    return r.getRowObjectsJS() as Record<string, unknown>[];
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
-
 async function figures(path: string): Promise<Record<string, string>> {
-  const [row] = await query(path, FIGURES_SQL);
+  const [row] = await duckQuery(path, FIGURES_SQL);
   return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, String(v)]));
 }
 
 async function symbolCounts(path: string): Promise<Record<string, number>> {
-  const rows = await query(path, `SELECT symbol || ' ' || strftime(ts_recv, '%Y-%m-%d') AS k, count(*) AS n FROM mbo GROUP BY ALL`);
+  const rows = await duckQuery(path, `SELECT symbol || ' ' || strftime(ts_recv, '%Y-%m-%d') AS k, count(*) AS n FROM mbo GROUP BY ALL`);
   return Object.fromEntries(rows.map((r) => [r['k'] as string, Number(r['n'])]));
 }
 
 async function duplicates(path: string): Promise<number> {
-  const [row] = await query(path, 'SELECT count(*) AS n FROM (SELECT order_id FROM mbo GROUP BY order_id HAVING count(*) > 1)');
+  const [row] = await duckQuery(path, 'SELECT count(*) AS n FROM (SELECT order_id FROM mbo GROUP BY order_id HAVING count(*) > 1)');
   return Number(row!['n']);
 }
 
@@ -72,11 +60,11 @@ describe('ingest into DuckDB', () => {
     expect(await figures(to)).toEqual(expectedFigures(MARKET));
     expect(await symbolCounts(to)).toEqual(expectedSymbols(MARKET));
     // Groups of 4 records share ts_recv, two per instrument: ord is 0 and 1.
-    const ords = await query(to, 'SELECT ord, count(*) AS n FROM mbo GROUP BY ord ORDER BY ord');
+    const ords = await duckQuery(to, 'SELECT ord, count(*) AS n FROM mbo GROUP BY ord ORDER BY ord');
     expect(ords.map((r) => [Number(r['ord']), Number(r['n'])])).toEqual([[0, 3000], [1, 3000]]);
-    const [first] = await query(to, "SELECT price, action, side, ts_recv::VARCHAR AS ts FROM mbo_px ORDER BY ts_recv, ord LIMIT 1");
+    const [first] = await duckQuery(to, "SELECT price, action, side, ts_recv::VARCHAR AS ts FROM mbo_px ORDER BY ts_recv, ord LIMIT 1");
     expect(first).toEqual({ price: 5000, action: 'A', side: 'N', ts: '2024-03-04 01:00:00' });
-    const chunks = await query(to, 'SELECT records FROM databento_ingest_chunks ORDER BY start_ns');
+    const chunks = await duckQuery(to, 'SELECT records FROM databento_ingest_chunks ORDER BY start_ns');
     expect(chunks.map((c) => Number(c['records']))).toEqual([2000, 2000, 2000]);
   });
 

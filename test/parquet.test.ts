@@ -1,6 +1,5 @@
 // Parquet files read back by DuckDB (an independent reader) and by
 // parquet-wasm, value by value against the record views.
-import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DbnStore, parquetBytes, writeDbnFile, type AnyRecord } from '../lib/index.js';
 import { checkTable, viewValue } from './arrow-check.js';
 import { ALL_FIXTURES, fixturePath } from './fixtures.js';
+import { duckQuery } from './readback.js';
 
 const FILES = ALL_FIXTURES.filter((f) => !f.includes('.frag') && !f.endsWith('.dbz'));
 const UNDEF_PRICE = 2n ** 63n - 1n;
@@ -18,20 +18,12 @@ const dir = mkdtempSync(join(tmpdir(), 'databento-parquet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function duckRows(path: string): Promise<{ types: Record<string, string>; rows: Record<string, unknown>[] }> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const conn = await instance.connect();
-  try {
-    const file = `read_parquet('${path.replace(/'/g, "''")}')`;
-    const described = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${file}`)).getRowObjectsJS() as { column_name: string; column_type: string }[];
-    const types = Object.fromEntries(described.map((d) => [d.column_name, d.column_type]));
-    // DuckDB keeps time-zone-aware timestamps in microseconds: read them as such.
-    const select = described.map((d) => (d.column_type.startsWith('TIMESTAMP') ? `epoch_us("${d.column_name}") AS "${d.column_name}"` : `"${d.column_name}"`));
-    const rows = (await conn.runAndReadAll(`SELECT ${select.join(', ')} FROM ${file}`)).getRowObjectsJS() as Record<string, unknown>[];
-    return { types, rows };
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
+  const file = `read_parquet('${path.replace(/'/g, "''")}')`;
+  const described = (await duckQuery(':memory:', `DESCRIBE SELECT * FROM ${file}`)) as { column_name: string; column_type: string }[];
+  const types = Object.fromEntries(described.map((d) => [d.column_name, d.column_type]));
+  // DuckDB keeps time-zone-aware timestamps in microseconds: read them as such.
+  const select = described.map((d) => (d.column_type.startsWith('TIMESTAMP') ? `epoch_us("${d.column_name}") AS "${d.column_name}"` : `"${d.column_name}"`));
+  return { types, rows: await duckQuery(':memory:', `SELECT ${select.join(', ')} FROM ${file}`) };
 }
 
 /** What DuckDB gives for a view value of a column of DuckDB type `type`. */
@@ -74,11 +66,7 @@ describe('store.toParquet read back', () => {
     await store.toParquet(path);
     const { rows } = await duckRows(path);
     expect(rows.map((r) => r.symbol)).toEqual(['ESH1', 'ESH1']);
-    const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
-    const codecs = (await conn.runAndReadAll(`SELECT DISTINCT compression FROM parquet_metadata('${path}')`)).getRowObjectsJS();
-    conn.closeSync();
-    instance.closeSync();
+    const codecs = await duckQuery(':memory:', `SELECT DISTINCT compression FROM parquet_metadata('${path}')`);
     expect(codecs).toEqual([{ compression: 'ZSTD' }]);
     const exact = join(dir, 'mbo-decimal.parquet');
     await store.toParquet(exact, { prettyPx: 'decimal' });
@@ -96,12 +84,8 @@ describe('store.toParquet read back', () => {
     const store = DbnStore.fromFile(big);
     const path = join(dir, 'big.parquet');
     expect(await store.toParquet(path, { batchRows: 3000, rowGroupRows: 5000 })).toBe(40_000);
-    const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
-    const [groups] = (await conn.runAndReadAll(`SELECT count(DISTINCT row_group_id) AS n, sum(DISTINCT row_group_num_rows) AS rows FROM parquet_metadata('${path}')`)).getRowObjectsJS();
-    const [counts] = (await conn.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT ts_recv) AS ts FROM read_parquet('${path}')`)).getRowObjectsJS();
-    conn.closeSync();
-    instance.closeSync();
+    const [groups] = await duckQuery(':memory:', `SELECT count(DISTINCT row_group_id) AS n, sum(DISTINCT row_group_num_rows) AS rows FROM parquet_metadata('${path}')`);
+    const [counts] = await duckQuery(':memory:', `SELECT count(*) AS n, count(DISTINCT ts_recv) AS ts FROM read_parquet('${path}')`);
     expect(groups).toEqual({ n: 8n, rows: 5000n });
     expect(counts).toEqual({ n: 40_000n, ts: 2n });
     // The same bytes in memory.
