@@ -79,6 +79,8 @@ export interface NativeLiveThreaded {
   subscriptions(): NativeSubscriptionOut[];
   lastTsEvent(): bigint | null;
   queuedBatches(): number;
+  /** How many batches the JS thread read from the socket itself (a quiet feed's). */
+  batchesReadHere(): number;
 }
 
 export interface NativeLiveAddon {

@@ -13,12 +13,23 @@ std::optional<BatchSlot> BatchQueue::Acquire() {
   return slot;
 }
 
-bool BatchQueue::PushBatch(const BatchSlot& slot, const RecordBatchInfo& info) {
+std::optional<BatchSlot> BatchQueue::TryAcquire() {
+  std::lock_guard lock{mu_};
+  if (stopped_ || free_.empty()) return std::nullopt;
+  const BatchSlot slot = free_.back();
+  free_.pop_back();
+  return slot;
+}
+
+BatchQueue::Pushed BatchQueue::PushBatch(const BatchSlot& slot, const RecordBatchInfo& info) {
   std::lock_guard lock{mu_};
   if (stopped_) {
     free_.push_back(slot);
-    return false;
+    return Pushed::Dropped;
   }
+  const bool consumer_waiting = armed_ && items_.empty();
+  const bool hand_over = consumer_reads_allowed_ && consumer_waiting && info.bytes * 4 <= slot.capacity;
+  if (hand_over) reader_ = Reader::Consumer;
   Item item;
   item.kind = Kind::Batch;
   item.slot = slot;
@@ -26,7 +37,31 @@ bool BatchQueue::PushBatch(const BatchSlot& slot, const RecordBatchInfo& info) {
   items_.push_back(std::move(item));
   ++batches_;
   WakeLocked();
-  return true;
+  return hand_over ? Pushed::ReadingHandedOver : Pushed::Queued;
+}
+
+bool BatchQueue::AwaitReading(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock{mu_};
+  return reading_returned_.wait_until(lock, deadline,
+                                      [&] { return stopped_ || reader_ == Reader::Producer; });
+}
+
+bool BatchQueue::ConsumerMayRead() const {
+  std::lock_guard lock{mu_};
+  return !stopped_ && reader_ == Reader::Consumer && items_.empty();
+}
+
+void BatchQueue::AllowConsumerReads(bool allow) {
+  std::lock_guard lock{mu_};
+  consumer_reads_allowed_ = allow;
+}
+
+void BatchQueue::ReturnReading() {
+  {
+    std::lock_guard lock{mu_};
+    reader_ = Reader::Producer;
+  }
+  reading_returned_.notify_all();
 }
 
 void BatchQueue::Push(Item item) {
@@ -81,6 +116,7 @@ void BatchQueue::Stop() {
     stopped_ = true;
   }
   slot_freed_.notify_all();
+  reading_returned_.notify_all();
 }
 
 bool BatchQueue::Stopped() const {
@@ -97,6 +133,7 @@ void BatchQueue::Reset(Wake wake) {
   batches_ = 0;
   wake_ = std::move(wake);
   armed_ = true;
+  reader_ = Reader::Producer;
 }
 
 void BatchQueue::ClearWake() {

@@ -123,6 +123,7 @@ std::string LiveBlocking::Connect() {
   const std::string host = options_.gateway.empty() ? GatewayHost(options_.dataset) : options_.gateway;
   const auto connect_deadline = Clock::now() + options_.connect_timeout;
   auto conn = std::make_shared<TcpClient>(host, options_.port, connect_deadline, wake_fd_);
+  ++connections_;
   // Publish the connection at once so Stop() can shut it down mid-handshake.
   {
     std::lock_guard lock{mu_};
@@ -422,6 +423,7 @@ void LiveBlocking::Stop() {
 void LiveBlocking::CloseConnection() {
   {
     std::lock_guard lock{mu_};
+    if (conn_) conn_->Shutdown();
     conn_.reset();
     authenticated_ = false;
     started_ = false;
@@ -435,6 +437,11 @@ void LiveBlocking::CloseConnection() {
   read_buf_ = {};
   one_buf_ = {};
   one_pos_ = one_end_ = 0;
+}
+
+int LiveBlocking::DuplicateSocket() const {
+  if (!reader_conn_ || !decoder_) return -1;
+  return reader_conn_->Duplicate();
 }
 
 std::string LiveBlocking::SessionId() const {

@@ -142,6 +142,8 @@ TcpClient::ReadResult TcpClient::Read(std::uint8_t* buf, std::size_t size,
     const int err = errno;
     if (err == EINTR) continue;
     if (err != EAGAIN && err != EWOULDBLOCK) return {0, Status::Closed, err};
+    // A deadline already past asks for what is there: no need to poll.
+    if (deadline && *deadline <= Clock::now()) return {0, Status::Timeout, 0};
     const Status st = Wait(POLLIN, deadline);
     if (st != Status::Ok) return {0, st, 0};
   }
@@ -177,5 +179,7 @@ void TcpClient::WriteAll(const void* data, std::size_t size,
 void TcpClient::Shutdown() {
   if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
 }
+
+int TcpClient::Duplicate() const { return ::fcntl(fd_, F_DUPFD_CLOEXEC, 0); }
 
 }  // namespace databento

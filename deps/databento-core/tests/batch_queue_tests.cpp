@@ -38,7 +38,7 @@ bool Produce(BatchQueue& q, std::uint8_t fill) {
   auto slot = q.Acquire();
   if (!slot) return false;
   slot->data[0] = fill;
-  return q.PushBatch(*slot, Info(1));
+  return q.PushBatch(*slot, Info(1)) != BatchQueue::Pushed::Dropped;
 }
 
 // Waits up to a second for `cond`.
@@ -61,7 +61,7 @@ TEST("batch queue: items come out in order, batches in the slot they were writte
   auto slot = q.Acquire();
   CHECK(slot && slot->id == 0 && slot->data == bufs.memory[0].data() && slot->capacity == 64);
   slot->data[0] = 7;
-  CHECK(q.PushBatch(*slot, Info(2)));
+  CHECK(q.PushBatch(*slot, Info(2)) == BatchQueue::Pushed::Queued);
   CHECK(q.FreeSlots() == 0);
   auto first = q.Pop();
   CHECK(first && first->kind == BatchQueue::Kind::Metadata && first->version == 3);
@@ -193,7 +193,7 @@ TEST("batch queue: Stop unblocks the producer, drops data, not the end, and free
   CHECK(!q.Acquire());        // stopped: no slot handed out any more
   // A slot filled while stopping goes back to the free list.
   Buffers late{1};
-  CHECK(!q.PushBatch(late.Slot(0), Info(1)));
+  CHECK(q.PushBatch(late.Slot(0), Info(1)) == BatchQueue::Pushed::Dropped);
   CHECK(q.QueuedBatches() == 0 && q.FreeSlots() == 2);
   q.DropFreeSlots();
   CHECK(q.FreeSlots() == 0);
@@ -234,7 +234,7 @@ TEST("batch queue: a producer thread and a consumer thread, every batch once, in
       // Fill the whole slot: ASan sees any write outside it, the consumer
       // any write into a slot it still reads.
       for (std::size_t b = 0; b < slot->capacity; b += sizeof i) std::memcpy(slot->data + b, &i, sizeof i);
-      if (!q.PushBatch(*slot, Info(1))) return;
+      if (q.PushBatch(*slot, Info(1)) == BatchQueue::Pushed::Dropped) return;
     }
     BatchQueue::Item end;
     end.kind = BatchQueue::Kind::End;

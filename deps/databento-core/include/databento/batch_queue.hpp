@@ -17,7 +17,19 @@
 // a Pop() that finds nothing arms the wake-up, the next push fires it (once).
 // So a consumer that is behind is never woken again and again; it comes back
 // when it is ready.
+//
+// Who reads the socket. Passing each record through the producer costs two
+// thread wake-ups in a row (the producer's, then the consumer's) where the
+// consumer alone would need one. So when the feed is quiet (a small batch
+// for a consumer that was waiting) and the consumer said it can (it has an
+// event loop that can wait for the socket), reading passes to the consumer
+// with that batch. The producer parks; the consumer reads whenever the
+// socket is readable and the queue is empty, and gives reading back when a
+// read fills its slot (the feed got busy) or fails. The producer holds the
+// session's reader lock while it reads; the consumer reads only holding it
+// and only while the queue is empty: so records stay in order.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -66,6 +78,12 @@ class BatchQueue {
   // Returns false if the wake-up could not be sent: the queue stays armed.
   using Wake = std::function<bool()>;
 
+  enum class Pushed : std::uint8_t {
+    Queued,
+    ReadingHandedOver,  // queued, and reading is the consumer's from now on
+    Dropped,            // stopped: the slot went back to the free list
+  };
+
   BatchQueue() = default;
   BatchQueue(const BatchQueue&) = delete;
   BatchQueue& operator=(const BatchQueue&) = delete;
@@ -75,11 +93,15 @@ class BatchQueue {
   // was called. The most recently freed slot comes first (warm in cache).
   std::optional<BatchSlot> Acquire();
   // Hands a filled slot over (its first info.bytes). Never blocks. Once
-  // Stop() was called the slot goes back to the free list and it returns
-  // false.
-  bool PushBatch(const BatchSlot& slot, const RecordBatchInfo& info);
+  // Stop() was called the slot goes back to the free list (Dropped). Passes
+  // reading to the consumer (see above) when it may read, it was waiting
+  // and the batch fills at most a quarter of its slot.
+  Pushed PushBatch(const BatchSlot& slot, const RecordBatchInfo& info);
   // Metadata, Error and End items.
   void Push(Item item);
+  // After ReadingHandedOver: waits until reading is the producer's again
+  // (true; also once stopped) or the deadline passes (false).
+  bool AwaitReading(std::chrono::steady_clock::time_point deadline);
 
   // -- consumer ----------------------------------------------------------
   // Adds a free slot: a new one, or a popped batch's slot given back.
@@ -91,6 +113,11 @@ class BatchQueue {
   // Forgets every free slot (their memory is about to go away). Only when
   // no producer runs.
   void DropFreeSlots();
+  // A free slot for a read of the consumer's own, without waiting.
+  std::optional<BatchSlot> TryAcquire();
+  // Whether the consumer may read the socket now: reading is its own and
+  // the queue is empty.
+  bool ConsumerMayRead() const;
 
   // -- either side --------------------------------------------------------
   // Unblocks the producer for good and makes Pop() skip data. Idempotent.
@@ -102,20 +129,29 @@ class BatchQueue {
   void Reset(Wake wake);
   // Removes the wake-up (the consumer is going away).
   void ClearWake();
+  // Whether reading may pass to the consumer (off by default).
+  void AllowConsumerReads(bool allow);
+  // Reading is the producer's (again); wakes a parked producer.
+  void ReturnReading();
   std::size_t QueuedBatches() const;
   std::size_t FreeSlots() const;
 
  private:
   void WakeLocked();
 
+  enum class Reader : std::uint8_t { Producer, Consumer };
+
   mutable std::mutex mu_;
   std::condition_variable slot_freed_;
+  std::condition_variable reading_returned_;
   std::deque<Item> items_;
   std::size_t batches_{};
   std::vector<BatchSlot> free_;
   Wake wake_;
   bool armed_{true};
   bool stopped_{false};
+  bool consumer_reads_allowed_{false};
+  Reader reader_{Reader::Producer};
 };
 
 }  // namespace databento

@@ -86,10 +86,26 @@ class LiveBlocking {
   // nothing. Thread-safe and idempotent.
   void Stop();
   bool IsStopped() const { return stop_.load(std::memory_order_acquire); }
-  // Closes the socket and frees the decoder; the subscriptions sent become
-  // due for Resubscribe() on the next connection. Call it once no blocking
-  // call is in progress (after Stop(), or from the reader thread itself).
+  // Shuts the socket down and closes it (the gateway sees the end at once,
+  // even if a duplicate of the descriptor is still open) and frees the
+  // decoder; the subscriptions sent become due for Resubscribe() on the next
+  // connection. Call it once no blocking call is in progress (after Stop(),
+  // or from the reader thread itself).
   void CloseConnection();
+
+  // For a reader that waits for data itself (an event loop) and reads with
+  // a zero timeout. Reader thread only.
+  // A duplicate of the connection's socket descriptor (the caller closes it),
+  // or -1 (none: not started, or the descriptor limit).
+  int DuplicateSocket() const;
+  // Counts connections made: tells whether a duplicate is still of the
+  // current one.
+  std::uint64_t ConnectionNumber() const { return connections_; }
+  // Time spent waiting for data elsewhere, counted by the heartbeat rule of
+  // the next read as if it had waited itself.
+  void AddSilence(Clock::duration d) { silent_for_ += d; }
+  // No data for this long (heartbeat interval plus margin) fails the session.
+  std::chrono::seconds HeartbeatTimeout() const;
 
   std::string SessionId() const;
   std::vector<LiveSubscription> Subscriptions() const;
@@ -110,7 +126,6 @@ class LiveBlocking {
   ReadStatus ReadIntoDecoder(std::optional<Clock::time_point> deadline);
   void SendLocked(const std::string& text);
   std::string Redact(std::string text) const;
-  std::chrono::seconds HeartbeatTimeout() const;
   [[noreturn]] void ThrowClosed(int error);
 
   const LiveOptions options_;
@@ -135,6 +150,7 @@ class LiveBlocking {
   std::vector<std::uint8_t> early_stream_;  // bytes after the auth reply
   std::string cram_reply_;              // the last CRAM reply sent: secret, redacted from errors
   Clock::duration silent_for_{};  // waited without receiving a byte
+  std::uint64_t connections_{};
   std::optional<LiveError> pending_error_;
   std::atomic<std::uint64_t> last_ts_event_{kUndefTimestamp};
   std::uint8_t output_version_{};

@@ -6,6 +6,8 @@
 // thread and may block it (that is how a slow consumer pushes back: the
 // thread stops reading and TCP flow control slows the gateway).
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -23,7 +25,13 @@ namespace databento {
 
 class LiveThreaded {
  public:
-  enum class KeepGoing : std::uint8_t { Continue, Stop };
+  enum class KeepGoing : std::uint8_t {
+    Continue,
+    Stop,
+    // The consumer reads the socket from now on (ReadAsConsumer); the thread
+    // waits in `await_reading` until it has reading back.
+    ConsumerReads,
+  };
   enum class ExceptionAction : std::uint8_t {
     Restart,  // start again (the callback may have called Reconnect + Resubscribe)
     Stop,     // end the thread
@@ -45,6 +53,25 @@ class LiveThreaded {
     std::function<ExceptionAction(const LiveError& error)> exception;
     // Last thing the thread does, whatever the reason it ends.
     std::function<void()> exit;
+    // After ConsumerReads: waits until reading is the thread's again (true;
+    // also when stopping) or the deadline passes (false).
+    std::function<bool(std::chrono::steady_clock::time_point deadline)> await_reading;
+    // Makes reading the thread's again (the consumer's reads have been
+    // silent for the heartbeat timeout: the thread applies the rule).
+    std::function<void()> return_reading;
+  };
+
+  // What a consumer's read did.
+  struct ConsumerRead {
+    bool read{false};       // it was the consumer's turn and it read
+    RecordBatchInfo info;   // records written into the slot (none: nothing ready)
+    // Reading should go back to the thread: the slot filled (the feed is
+    // busy), or the read failed (the thread reports the error).
+    bool give_back{false};
+    // When the connection changed since `known_connection`: a duplicate of
+    // its socket descriptor to wait on (the caller closes it), and its number.
+    int socket{-1};
+    std::uint64_t connection{};
   };
 
   // 64 KiB batches: big enough that per-batch costs vanish under load.
@@ -67,6 +94,13 @@ class LiveThreaded {
   // whose thread ended with an error.
   void Restart(Callbacks callbacks);
 
+  // A read of the socket by the consumer, with a zero timeout, into `slot`,
+  // while the thread is parked after ConsumerReads. It reads only if the
+  // session's reader lock is free and `may_read` (called with it held)
+  // agrees. Never blocks, never throws: a failure is kept for the thread.
+  ConsumerRead ReadAsConsumer(const BatchSlot& slot, const std::function<bool()>& may_read,
+                              std::uint64_t known_connection);
+
   // Asks the thread to end; returns at once. Thread-safe, idempotent, final.
   void Stop() { blocking_->Stop(); }
   // Waits for the thread to end. Never call it from a callback.
@@ -80,8 +114,17 @@ class LiveThreaded {
  private:
   void Launch(Callbacks callbacks, bool reconnect_first);
   void Run(const Callbacks& callbacks, bool reconnect_first);
+  // While the consumer reads: parked (the reader lock released), watching
+  // the heartbeat. Returns with the lock held again; throws the consumer's
+  // read failure.
+  void AwaitReading(const Callbacks& callbacks, std::unique_lock<std::mutex>& reader);
 
   std::unique_ptr<LiveBlocking> blocking_;
+  // Held by whoever reads the session: the thread, or the consumer for one read.
+  std::mutex reader_mu_;
+  std::optional<LiveError> consumer_error_;  // under reader_mu_
+  // When the consumer last received data (steady clock ticks).
+  std::atomic<std::int64_t> consumer_data_at_{};
   const std::size_t batch_bytes_;
   mutable std::mutex thread_mu_;
   std::thread thread_;

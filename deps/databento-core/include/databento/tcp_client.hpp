@@ -52,6 +52,10 @@ class TcpClient {
   // Closed. Safe to call from another thread than the reader.
   void Shutdown();
 
+  // A new descriptor for the socket (close-on-exec; the caller closes it),
+  // or -1 with errno set.
+  int Duplicate() const;
+
  private:
   // Waits for `events` on the socket. Returns Ok, Timeout or Interrupted;
   // throws LiveError(Internal) when poll fails.
