@@ -280,6 +280,15 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
     return n;
   }
 
+  /**
+   * Batches read from the socket on this thread's event loop (a quiet feed's)
+   * rather than by the native thread. A diagnostic.
+   * @internal
+   */
+  get batchesReadOnLoop(): number {
+    return this.#native.batchesReadHere();
+  }
+
   /** Whether the client is closed (or closing). */
   get closed(): boolean {
     return this.#state === 'closing' || this.#state === 'closed';
