@@ -35,12 +35,22 @@
 namespace databento::node {
 namespace {
 
-// Calls the facade's wake-up function (it only schedules a pull, it cannot throw).
+// A failure thrown by the facade's wake-up function (it delivers records:
+// a listener may throw) goes where any event source's would: to
+// 'uncaughtException'.
+void ReportThrown(napi_env env, napi_status status) {
+  napi_value error;
+  if (status == napi_pending_exception && napi_get_and_clear_last_exception(env, &error) == napi_ok) {
+    napi_fatal_exception(env, error);
+  }
+}
+
+// The ThreadSafeFunction's call: the queue has an item for the facade.
 void CallWake(napi_env env, napi_value js_wake, void*, void*) {
   if (env == nullptr || js_wake == nullptr) return;  // teardown
   napi_value undefined;
   if (napi_get_undefined(env, &undefined) != napi_ok) return;
-  napi_call_function(env, undefined, js_wake, 0, nullptr, nullptr);
+  ReportThrown(env, napi_call_function(env, undefined, js_wake, 0, nullptr, nullptr));
 }
 
 class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
@@ -106,6 +116,7 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
     self->queue_->ClearWake();
     self->tsfn_ = nullptr;
     self->CloseWatch();
+    self->wake_.Reset();
   }
 
   void CloseWatch() {
@@ -131,6 +142,7 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
     if (tsfn_ != nullptr) napi_release_threadsafe_function(tsfn_, napi_tsfn_release);
     tsfn_ = nullptr;
     CloseWatch();  // its connection is closed
+    wake_.Reset();  // it holds the facade: no cycle through a persistent reference
     running_ = false;
     if (queue_->Stopped()) ReleaseBuffers();
   }
@@ -224,6 +236,7 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
       hook_registered_ = false;
       queue_->ClearWake();
       tsfn_ = nullptr;
+      wake_.Reset();
       napi_release_threadsafe_function(tsfn, napi_tsfn_release);
       napi_release_threadsafe_function(tsfn, napi_tsfn_release);
       throw;
@@ -320,10 +333,7 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
     napi_value global;  // napi_make_callback wants an object as `this`
     napi_get_global(env, &global);
     napi_value result;
-    if (napi_make_callback(env, *self->wake_context_, global, fn, 0, nullptr, &result) == napi_pending_exception) {
-      napi_value error;
-      if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
-    }
+    ReportThrown(env, napi_make_callback(env, *self->wake_context_, global, fn, 0, nullptr, &result));
     napi_close_handle_scope(env, scope);
   }
 

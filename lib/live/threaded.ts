@@ -103,8 +103,12 @@ export class LiveThreaded extends EventEmitter<LiveThreadedEvents> implements As
   #restartDelay = 0;
   #restartTimer: NodeJS.Timeout | undefined;
   #finalError: LiveError | undefined;
-  // The native queue has an item after next() found it empty.
-  readonly #onWake = (): void => this.#schedule();
+  // The native queue has an item (or the socket data, when this thread reads
+  // it) after next() found none. Called from the event loop, a turn of its
+  // own: the slice runs at once.
+  readonly #onWake = (): void => {
+    if (!this.#slice && this.#state !== 'closed') this.#runSlice();
+  };
 
   /**
    * Validates the options (throws {@link InvalidArgumentError} before any
