@@ -3,7 +3,8 @@
 // - throughput: 10,000,000 MBO records as fast as loopback takes them,
 //   records/s seen in JS (every record visited, one field read) through
 //   'record' events, batch views and a DataView walk, beside the native
-//   decode-only rate of the same records in the same run;
+//   decode-only rate of the same records in the same run (each the median
+//   of three runs);
 // - latency: 10,000 records/s, each stamped with its send time (a clock
 //   shared by both processes), p50/p99 until the JS callback;
 // - memory: RSS per streaming client, in a fresh process.
@@ -21,8 +22,10 @@ const RECORDS = 10_000_000;
 const CHUNK_RECORDS = 100_000; // one pre-encoded 5.6 MB buffer, sent 100 times
 const LATENCY_RATE = 10_000;
 const LATENCY_SECONDS = 2;
-const LATENCY_ROUNDS = 5;
+const LATENCY_ROUNDS = 9;
 const RSS_CLIENTS = 20;
+// Throughput figures, the baseline's too: the median of this many runs.
+const ROUNDS = 3;
 
 /** Wall-clock nanoseconds with sub-microsecond resolution, comparable across processes. */
 function wallNanos() {
@@ -152,6 +155,17 @@ function jsThreadCpuSeconds() {
   }
 }
 
+function median(values) {
+  return [...values].sort((a, b) => a - b)[values.length >> 1];
+}
+
+/** The run with the median rate of ROUNDS runs of `run`. */
+async function medianRun(run) {
+  const runs = [];
+  for (let i = 0; i < ROUNDS; i++) runs.push(await run());
+  return [...runs].sort((a, b) => a.recordsPerSec - b.recordsPerSec)[runs.length >> 1];
+}
+
 function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
@@ -196,6 +210,7 @@ async function throughput(LiveThreaded, port, mode) {
   await client.start();
   await done;
   const seconds = (performance.now() - t0) / 1000;
+
   const cpu = process.cpuUsage(cpu0);
   const jsCpu = js0 === undefined ? undefined : jsThreadCpuSeconds() - js0;
   if (count !== RECORDS || sum === 0) throw new Error(`received ${count} of ${RECORDS} records`);
@@ -216,9 +231,9 @@ async function nativeDecodeRate() {
   const { DbnDecoder } = await import('../dist/lib/dbn/index.js');
   const { encodeMboRecords } = await import('../dist/lib/testing/live-gateway.js');
   const bulk = encodeMboRecords(CHUNK_RECORDS);
-  let best = 0;
-  let bestCpu = 0;
-  for (let round = 0; round < 3; round++) {
+  const walls = [];
+  const cpus = [];
+  for (let round = 0; round < ROUNDS; round++) {
     const decoder = new DbnDecoder({ fragment: { version: 3 } });
     let count = 0;
     const t0 = performance.now();
@@ -229,10 +244,10 @@ async function nativeDecodeRate() {
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     if (count !== RECORDS) throw new Error(`decoded ${count} of ${RECORDS} records`);
-    best = Math.max(best, count / seconds);
-    bestCpu = Math.max(bestCpu, count / ((cpu.user + cpu.system) / 1e6));
+    walls.push(count / seconds);
+    cpus.push(count / ((cpu.user + cpu.system) / 1e6));
   }
-  return { wall: best, cpu: bestCpu };
+  return { wall: median(walls), cpu: median(cpus) };
 }
 
 // -- the latency process: a fresh heap, so no garbage of the throughput runs is collected meanwhile
@@ -309,9 +324,9 @@ export async function benchLive() {
   try {
     const decode = await nativeDecodeRate();
     const decodeRate = decode.wall;
-    const events = await throughput(LiveThreaded, port, 'records');
-    const views = await throughput(LiveThreaded, port, 'views');
-    const raw = await throughput(LiveThreaded, port, 'raw');
+    const events = await medianRun(() => throughput(LiveThreaded, port, 'records'));
+    const views = await medianRun(() => throughput(LiveThreaded, port, 'views'));
+    const raw = await medianRun(() => throughput(LiveThreaded, port, 'raw'));
     // Several rounds, the median p99 reported: on a busy machine the tail is
     // as much the scheduler's as ours.
     const { rounds, baseline } = await startChild(['latency', String(port), String(rawPort)]).message;
