@@ -11,6 +11,7 @@
 #include "databento/dbn_encoder.hpp"
 #include "databento/dbn_error.hpp"
 #include "databento/dbn_file_store.hpp"
+#include "databento/read_ahead.hpp"
 #include "util/batch.hpp"
 #include "util/dbn_convert.hpp"
 #include "util/errors.hpp"
@@ -21,26 +22,24 @@
 namespace databento::node {
 namespace {
 
-// File store: records read and decoded either on the JS thread (readSync,
-// for synchronous iteration) or on a libuv worker thread (read, for async
-// iteration).
+// File store: records read and decoded on a thread of the store's own one
+// batch ahead of synchronous iteration (readSync: the JS thread only copies
+// a ready batch), or on a libuv worker thread for async iteration (read).
 
 class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
  public:
   static constexpr ErrorFamily kErrorFamily = ErrorFamily::Dbn;
 
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(
-        env, "NativeFileStore",
-        {InstanceMethod("metadata", &NativeFileStore::GetMetadata),
-         InstanceMethod("versions", &NativeFileStore::Versions),
-         InstanceMethod("readSync", &NativeFileStore::ReadSync),
-         InstanceMethod("read", &NativeFileStore::ReadAsync),
-         InstanceMethod("close", &NativeFileStore::Close)});
+    using T = NativeFileStore;
+    return DefineClass(env, "NativeFileStore",
+                       {Method<T, &T::GetMetadata>("metadata"), Method<T, &T::Versions>("versions"),
+                        Method<T, &T::ReadSync>("readSync"), Method<T, &T::ReadAsync>("read"),
+                        Method<T, &T::Close>("close")});
   }
 
   explicit NativeFileStore(const Napi::CallbackInfo& info)
-      : Napi::ObjectWrap<NativeFileStore>{info} {
+      : Napi::ObjectWrap<NativeFileStore>{info}, env_{info.Env()} {
     const auto path = info[0].As<Napi::String>().Utf8Value();
     try {
       store_ = std::make_unique<DbnFileStore>(path, DecoderOptions(info[1]));
@@ -48,6 +47,8 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
       RethrowAsJsError(info.Env(), ErrorFamily::Dbn);
     }
   }
+
+  ~NativeFileStore() override { StopReadAhead(); }
 
  private:
   class ReadWorker : public PromiseWorker<NativeFileStore> {
@@ -78,6 +79,16 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
     CloseIfRequested();
   }
 
+  // Environment teardown (worker.terminate()): the read-ahead thread stops
+  // before the environment goes.
+  static void Cleanup(void* arg) { static_cast<NativeFileStore*>(arg)->StopReadAhead(); }
+
+  void StopReadAhead() {
+    if (!ahead_) return;
+    ahead_.reset();  // joins its thread
+    napi_remove_env_cleanup_hook(env_, &NativeFileStore::Cleanup, this);
+  }
+
   void CheckReadable(Napi::Env env) const {
     if (busy_) {
       throw ToJsError(env, {ErrorFamily::Dbn, "BUSY", "a read of this store is already in progress", 0});
@@ -90,21 +101,31 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
   Napi::Value ReadSync(const Napi::CallbackInfo& info) {
     auto env = info.Env();
     CheckReadable(env);
-    const std::size_t capacity = BatchBytes(info, 0);
-    if (scratch_.size() != capacity) scratch_.resize(capacity);
-    std::size_t count = 0;
-    std::size_t written = 0;
+    ReadAhead::Batch batch;
     try {
-      written = store_->ReadRecords(scratch_.data(), scratch_.size(), &count);
+      if (!ahead_) {
+        // The batch size of the first call holds for the store's life.
+        DbnFileStore* store = store_.get();
+        ahead_ = std::make_unique<ReadAhead>(
+            [store](std::uint8_t* dst, std::size_t capacity, std::size_t* count) {
+              return store->ReadRecords(dst, capacity, count);
+            },
+            BatchBytes(info, 0));
+        napi_add_env_cleanup_hook(env, &NativeFileStore::Cleanup, this);
+      }
+      batch = ahead_->Next();
     } catch (...) {
       RethrowAsJsError(env, ErrorFamily::Dbn);
     }
-    if (count == 0) return env.Null();
-    return MakeBatch(env, scratch_.data(), written, count);
+    if (batch.count == 0) return env.Null();
+    return MakeBatch(env, batch.data, batch.bytes, batch.count);
   }
 
   Napi::Value ReadAsync(const Napi::CallbackInfo& info) {
     CheckReadable(info.Env());
+    if (ahead_) {
+      throw ToJsError(info.Env(), {ErrorFamily::Dbn, "BUSY", "this store is being read synchronously", 0});
+    }
     busy_ = true;
     return (new ReadWorker{*this, BatchBytes(info, 0)})->Start();
   }
@@ -117,8 +138,8 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
 
   void CloseIfRequested() {
     if (close_requested_ && !busy_) {
+      StopReadAhead();  // before the store it reads
       store_.reset();
-      scratch_ = {};
     }
   }
 
@@ -133,8 +154,9 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
     return o;
   }
 
+  napi_env env_;
   std::unique_ptr<DbnFileStore> store_;
-  std::vector<std::uint8_t> scratch_;
+  std::unique_ptr<ReadAhead> ahead_;  // reads store_: stopped first
   bool busy_{false};
   bool close_requested_{false};
 };
