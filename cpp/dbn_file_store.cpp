@@ -24,7 +24,8 @@ namespace {
 
 // File store: records read and decoded on a thread of the store's own one
 // batch ahead of synchronous iteration (readSync: the JS thread only copies
-// a ready batch), or on a libuv worker thread for async iteration (read).
+// a ready batch; zstd files are decoded on the JS thread), or on a libuv
+// worker thread for async iteration (read).
 
 class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
  public:
@@ -101,6 +102,7 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
   Napi::Value ReadSync(const Napi::CallbackInfo& info) {
     auto env = info.Env();
     CheckReadable(env);
+    if (store_->Decoder().Compressed()) return ReadHere(env, BatchBytes(info, 0));
     ReadAhead::Batch batch;
     try {
       if (!ahead_) {
@@ -119,6 +121,22 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
     }
     if (batch.count == 0) return env.Null();
     return MakeBatch(env, batch.data, batch.bytes, batch.count);
+  }
+
+  // Decompressing is what bounds a zstd file, and reading it ahead gave no
+  // gain (on two cores it lost some): a compressed file is decoded here, on
+  // the JS thread.
+  Napi::Value ReadHere(Napi::Env env, std::size_t capacity) {
+    if (scratch_.size() != capacity) scratch_.resize(capacity);
+    std::size_t count = 0;
+    std::size_t written = 0;
+    try {
+      written = store_->ReadRecords(scratch_.data(), scratch_.size(), &count);
+    } catch (...) {
+      RethrowAsJsError(env, ErrorFamily::Dbn);
+    }
+    if (count == 0) return env.Null();
+    return MakeBatch(env, scratch_.data(), written, count);
   }
 
   Napi::Value ReadAsync(const Napi::CallbackInfo& info) {
@@ -140,6 +158,7 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
     if (close_requested_ && !busy_) {
       StopReadAhead();  // before the store it reads
       store_.reset();
+      scratch_ = {};
     }
   }
 
@@ -157,6 +176,7 @@ class NativeFileStore : public Napi::ObjectWrap<NativeFileStore> {
   napi_env env_;
   std::unique_ptr<DbnFileStore> store_;
   std::unique_ptr<ReadAhead> ahead_;  // reads store_: stopped first
+  std::vector<std::uint8_t> scratch_;  // decoded batches of a compressed file
   bool busy_{false};
   bool close_requested_{false};
 };

@@ -97,6 +97,8 @@ class DbnDecoder {
   std::uint8_t OutputVersion() const { return output_version_; }
   bool TsOut() const { return ts_out_; }
   bool HeaderDone() const { return state_ == State::Records; }
+  // Whether the input is zstd-compressed (known once the header is done).
+  bool Compressed() const { return zstd_ != nullptr; }
 
   // Native memory held (buffers and the zstd stream), approximately.
   std::size_t MemoryFootprint() const;
