@@ -167,15 +167,7 @@ class NativeLiveThreaded : public Napi::ObjectWrap<NativeLiveThreaded> {
     };
     cb.acquire = [queue] { return queue->Acquire(); };
     cb.batch = [queue](const BatchSlot& slot, const RecordBatchInfo& info) {
-      switch (queue->PushBatch(slot, info)) {
-        case BatchQueue::Pushed::ReadingHandedOver:
-          return LiveThreaded::KeepGoing::ConsumerReads;
-        case BatchQueue::Pushed::Dropped:
-          return LiveThreaded::KeepGoing::Stop;
-        case BatchQueue::Pushed::Queued:
-          break;
-      }
-      return LiveThreaded::KeepGoing::Continue;
+      return LiveThreaded::AfterPush(queue->PushBatch(slot, info));
     };
     cb.await_reading = [queue](std::chrono::steady_clock::time_point deadline) {
       return queue->AwaitReading(deadline);

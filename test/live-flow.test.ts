@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { LiveError } from '../lib/errors.js';
 import { LiveThreaded } from '../lib/live/index.js';
 import { encodeMboRecords, MOCK_API_KEY, MockLiveGateway, type MockLiveGatewayOptions } from '../lib/testing/live-gateway.js';
-import { childScript, gateway as mockGateway, ROOT_DIR, runChild, threaded } from './live-helpers.js';
+import { childScript, gateway as mockGateway, ROOT_DIR, runChild, streamInWorker, threaded } from './live-helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -163,19 +163,7 @@ describe('worker_threads', () => {
       else client.on('record', () => counted(1));
     `;
     for (const [closeIt, event] of [[false, 'batch'], [false, 'record'], [true, 'record']] as const) {
-      const worker = new Worker(childScript(body(closeIt, event)), { eval: true, workerData: { port: gw.port } });
-      const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-      worker.once('error', (e) => console.error(e));
-      const n = await new Promise<number>((resolve) => worker.once('message', resolve));
-      expect(n).toBeGreaterThanOrEqual(100_000);
-      if (!closeIt) {
-        const t0 = Date.now();
-        await worker.terminate();
-        expect(Date.now() - t0).toBeLessThan(3000);
-        expect(await exited).toBe(1);
-      } else {
-        expect(await Promise.race([exited, sleep(5000).then(() => 'stuck')])).toBe(0);
-      }
+      expect(await streamInWorker(body(closeIt, event), gw.port, closeIt)).toBeGreaterThanOrEqual(100_000);
     }
     // The main thread's addon is unaffected.
     const client = threaded(gw.port);

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, afterEach, expect } from 'vitest';
 import { LiveBlocking, LiveThreaded, type LiveThreadedOptions } from '../lib/live/index.js';
 import { MOCK_API_KEY, MockLiveGateway, type MockLiveGatewayOptions } from '../lib/testing/live-gateway.js';
 
@@ -125,4 +126,26 @@ export function runChild(body: string, timeoutMs: number): Promise<{ code: numbe
       resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr, ms: Date.now() - t0 });
     });
   });
+}
+
+/**
+ * Runs `body` (see childScript) in a worker given `{ port }` as workerData and
+ * returns its first message. Then the worker must end: terminated at once
+ * (within 3 s, exit code 1), or, when it closes its client itself, by itself
+ * (exit code 0).
+ */
+export async function streamInWorker(body: string, port: number, closesItself: boolean): Promise<unknown> {
+  const worker = new Worker(childScript(body), { eval: true, workerData: { port } });
+  const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+  worker.once('error', (e) => console.error(e));
+  const message = await new Promise<unknown>((resolve) => worker.once('message', resolve));
+  if (closesItself) {
+    expect(await Promise.race([exited, new Promise((r) => setTimeout(r, 5000)).then(() => 'stuck')])).toBe(0);
+  } else {
+    const t0 = Date.now();
+    await worker.terminate();
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(await exited).toBe(1);
+  }
+  return message;
 }

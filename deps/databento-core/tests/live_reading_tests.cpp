@@ -182,15 +182,7 @@ TEST("live threaded: a quiet feed is read by the consumer, a busy one by the thr
   LiveThreaded::Callbacks cb;
   cb.acquire = [&] { return queue.Acquire(); };
   cb.batch = [&](const BatchSlot& slot, const RecordBatchInfo& info) {
-    switch (queue.PushBatch(slot, info)) {
-      case BatchQueue::Pushed::ReadingHandedOver:
-        return LiveThreaded::KeepGoing::ConsumerReads;
-      case BatchQueue::Pushed::Dropped:
-        return LiveThreaded::KeepGoing::Stop;
-      case BatchQueue::Pushed::Queued:
-        break;
-    }
-    return LiveThreaded::KeepGoing::Continue;
+    return LiveThreaded::AfterPush(queue.PushBatch(slot, info));
   };
   cb.unused = [&](const BatchSlot& slot) { queue.Lend(slot); };
   cb.await_reading = [&](std::chrono::steady_clock::time_point deadline) { return queue.AwaitReading(deadline); };

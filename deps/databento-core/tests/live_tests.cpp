@@ -240,8 +240,7 @@ void TestSession() {
     LiveThreaded::Callbacks cb;
     cb.acquire = [&] { return queue.Acquire(); };
     cb.batch = [&](const BatchSlot& slot, const RecordBatchInfo& info) {
-      return queue.PushBatch(slot, info) == BatchQueue::Pushed::Dropped ? LiveThreaded::KeepGoing::Stop
-                                                                        : LiveThreaded::KeepGoing::Continue;
+      return LiveThreaded::AfterPush(queue.PushBatch(slot, info));
     };
     cb.unused = [&](const BatchSlot& slot) { queue.Lend(slot); };
     client.Start(cb);

@@ -74,6 +74,21 @@ class LiveThreaded {
     std::uint64_t connection{};
   };
 
+  // What the thread does after a batch callback pushed its batch to a
+  // BatchQueue: go on, stop (the queue was stopped), or park while the
+  // consumer reads.
+  static KeepGoing AfterPush(BatchQueue::Pushed pushed) {
+    switch (pushed) {
+      case BatchQueue::Pushed::ReadingHandedOver:
+        return KeepGoing::ConsumerReads;
+      case BatchQueue::Pushed::Dropped:
+        return KeepGoing::Stop;
+      case BatchQueue::Pushed::Queued:
+        break;
+    }
+    return KeepGoing::Continue;
+  }
+
   // 64 KiB batches: big enough that per-batch costs vanish under load.
   static constexpr std::size_t kDefaultBatchBytes = 64 * 1024;
 
