@@ -218,7 +218,15 @@ async function throughput(LiveThreaded, port, mode) {
   // and decodes (the mock gateway runs in another process).
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const perJsCpuSec = jsCpu ? count / jsCpu : undefined;
-  return { records: count, seconds, recordsPerSec: count / seconds, recordsPerCpuSec: count / cpuSeconds, recordsPerJsThreadCpuSec: perJsCpuSec };
+  return {
+    records: count,
+    seconds,
+    recordsPerSec: count / seconds,
+    recordsPerCpuSec: count / cpuSeconds,
+    recordsPerJsThreadCpuSec: perJsCpuSec,
+    // Under load the native thread should keep reading: a quiet feed's path.
+    batchesReadOnLoop: client.batchesReadOnLoop,
+  };
 }
 
 /**
@@ -358,6 +366,8 @@ export async function benchLive() {
                 `batch views ${(views.recordsPerJsThreadCpuSec / decode.cpu).toFixed(2)}x, DataView walk ${(raw.recordsPerJsThreadCpuSec / decode.cpu).toFixed(2)}x`,
             ]
           : []),
+        `batches read on the JS thread's event loop in the median throughput runs ('record' events, views, walk): ` +
+          `${events.batchesReadOnLoop}, ${views.batchesReadOnLoop}, ${raw.batchesReadOnLoop}`,
         `latency p99 ratio to the plain socket: ${(lat.p99us / base.p99us).toFixed(2)}x (target <= 1.5x)`,
         `latency at ${LATENCY_RATE.toLocaleString('en-US')} records/s, mock send -> JS 'record' callback: ` +
           `p50 ${lat.p50us.toFixed(1)} µs, p99 ${lat.p99us.toFixed(1)} µs, max ${lat.maxUs.toFixed(0)} µs ` +

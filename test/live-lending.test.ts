@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnyRecord, MboMsg } from '../lib/generated/records.js';
 import type { RecordBatch } from '../lib/dbn/batch.js';
 import type { LiveThreaded, LiveThreadedOptions } from '../lib/live/index.js';
-import { encodeMboRecords, type MockLiveGatewayOptions } from '../lib/testing/live-gateway.js';
+import { encodeMboRecords, type MockLiveGateway, type MockLiveGatewayOptions } from '../lib/testing/live-gateway.js';
 import { gateway as mockGateway, threaded } from './live-helpers.js';
 
 const MBO_SIZE = 56;
@@ -30,6 +30,25 @@ async function streaming(port: number, extra: Partial<LiveThreadedOptions> = SMA
   return client;
 }
 
+/** A mock serving `total` MBO records and a client streaming them. */
+async function streamingRecords(total: number): Promise<{ all: Uint8Array; gw: MockLiveGateway; client: LiveThreaded }> {
+  const all = encodeMboRecords(total);
+  const gw = await gateway({ records: all });
+  return { all, gw, client: await streaming(gw.port) };
+}
+
+/** The batches of `client.batches()` until `total` records, every one kept. */
+async function keepBatches(client: LiveThreaded, total: number): Promise<RecordBatch[]> {
+  const kept: RecordBatch[] = [];
+  let n = 0;
+  for await (const batch of client.batches()) {
+    kept.push(batch);
+    n += batch.count;
+    if (n >= total) break;
+  }
+  return kept;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.compare(a, b) === 0;
 }
@@ -50,9 +69,7 @@ function checkBatches(batches: RecordBatch[], all: Uint8Array): { records: numbe
 describe('lent batch buffers', () => {
   it('record listeners read every record as sent while a few buffers go round; clone() and bytes() keep copies', async () => {
     const total = 200_000;
-    const all = encodeMboRecords(total);
-    const gw = await gateway({ records: all });
-    const client = await streaming(gw.port);
+    const { all, client } = await streamingRecords(total);
     const buffers = new Set<ArrayBufferLike>();
     let detached = 0;
     const clones: AnyRecord[] = [];
@@ -94,9 +111,7 @@ describe('lent batch buffers', () => {
 
   it('a batch listener keeps every batch unchanged while later batches arrive (each has a buffer of its own)', async () => {
     const total = 50_000;
-    const all = encodeMboRecords(total);
-    const gw = await gateway({ records: all });
-    const client = await streaming(gw.port);
+    const { all, client } = await streamingRecords(total);
     const kept: RecordBatch[] = [];
     let n = 0;
     let recordWrong = 0;
@@ -122,16 +137,8 @@ describe('lent batch buffers', () => {
 
   it('an async iterator keeps every batch unchanged while later batches arrive', async () => {
     const total = 50_000;
-    const all = encodeMboRecords(total);
-    const gw = await gateway({ records: all });
-    const client = await streaming(gw.port);
-    const kept: RecordBatch[] = [];
-    let n = 0;
-    for await (const batch of client.batches()) {
-      kept.push(batch);
-      n += batch.count;
-      if (n >= total) break;
-    }
+    const { all, client } = await streamingRecords(total);
+    const kept = await keepBatches(client, total);
     expect(checkBatches(kept, all)).toEqual({ records: total, wrong: 0 });
   }, 30_000);
 
@@ -146,13 +153,7 @@ describe('lent batch buffers', () => {
       }
     })();
     const client = await streaming(gw.port, {});
-    const kept: RecordBatch[] = [];
-    let n = 0;
-    for await (const batch of client.batches()) {
-      kept.push(batch);
-      n += batch.count;
-      if (n >= total) break;
-    }
+    const kept = await keepBatches(client, total);
     expect(checkBatches(kept, all)).toEqual({ records: total, wrong: 0 });
     expect(kept.length).toBeGreaterThan(total / 4);
     for (const b of kept) expect(b.buffer.byteLength).toBe(b.byteLength);
@@ -160,8 +161,7 @@ describe('lent batch buffers', () => {
 
   it('close() during delivery: no record after it, and the client ends cleanly', async () => {
     const total = 100_000;
-    const gw = await gateway({ records: encodeMboRecords(total) });
-    const client = await streaming(gw.port);
+    const { gw, client } = await streamingRecords(total);
     let n = 0;
     let after = 0;
     let closing: Promise<void> | undefined;
